@@ -1,0 +1,33 @@
+# hotgrid build. `make run` builds everything (including the map page) and
+# serves the embedded default data; `make test` runs every test.
+GO      ?= go
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+PKGS    := ./...
+
+.PHONY: all build run test bench lint web clean
+
+all: build
+
+web:
+	@if [ -f web/package.json ]; then cd web && npm ci --no-audit --no-fund && npm run build; fi
+
+build: web
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/hotgrid ./cmd/hotgrid
+
+run: build
+	./bin/hotgrid serve --addr 127.0.0.1:8080
+
+test: build
+	$(GO) vet $(PKGS)
+	$(GO) test -count=1 -timeout 20m $(PKGS)
+
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m $(PKGS)
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
+	$(GO) vet $(PKGS)
+
+clean:
+	rm -rf bin web/dist web/node_modules
