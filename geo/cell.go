@@ -39,18 +39,26 @@ func CellAt(lon, lat float64, res int) (uint64, error) {
 	return uint64(c), nil
 }
 
-// Parent returns cell's ancestor at res (cell itself when res is its own).
+// Parent returns cell's ancestor at res (cell itself when res is its own),
+// or 0 when res is finer than the cell's own resolution. It works on the
+// index bits (no cgo call), so it is cheap enough for per-offence loops.
 func Parent(cell uint64, res int) uint64 {
-	c := h3.Cell(cell)
-	if c.Resolution() == res {
+	own := int(cell>>resOffset) & 0xf
+	switch {
+	case res == own:
 		return cell
-	}
-	p, err := c.Parent(res)
-	if err != nil {
+	case res < 0 || res > own:
 		return 0
 	}
-	return uint64(p)
+	cell = cell&^(0xf<<resOffset) | uint64(res)<<resOffset
+	for r := res + 1; r <= own; r++ {
+		cell |= 7 << ((15 - r) * 3)
+	}
+	return cell
 }
+
+// resOffset is the bit offset of the resolution field of an H3 index.
+const resOffset = 52
 
 // Resolution returns the cell's H3 resolution.
 func Resolution(cell uint64) int { return h3.Cell(cell).Resolution() }
