@@ -1,0 +1,99 @@
+package sqlite_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/hotgrid/hotgrid/internal/hotgrid"
+	"github.com/hotgrid/hotgrid/internal/store/sqlite"
+	"github.com/hotgrid/hotgrid/internal/store/storetest"
+)
+
+func TestStoreFile(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) hotgrid.OffenceStore {
+		db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "h.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	})
+}
+
+func TestStoreMemory(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) hotgrid.OffenceStore {
+		db, err := sqlite.Open(context.Background(), sqlite.MemoryPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	})
+}
+
+// TestOpenTwice checks migrations are applied once and reopening keeps data.
+func TestOpenTwice(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "h.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.IngestFile(ctx, hotgrid.SourceFile{Name: "a", Hash: "aa", Format: "mapped"}, func(put func(*hotgrid.Offence) error) error {
+		return put(&hotgrid.Offence{ID: "one", Source: hotgrid.Source{Row: 2}, Category: "Robbery", Lon: -1.9, Lat: 52.5})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	defer db.Close()
+	v, err := db.SchemaVersion(ctx)
+	if err != nil || v != 1 {
+		t.Errorf("schema version %d (%v), want 1", v, err)
+	}
+	var n int
+	if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("%d migration rows (%v), want 1", n, err)
+	}
+	if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM offences`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("%d offences after reopen (%v), want 1", n, err)
+	}
+	var mode string
+	if err := db.SQL().QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal mode %q (%v), want wal", mode, err)
+	}
+	var sync int
+	if err := db.SQL().QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&sync); err != nil || sync != 2 {
+		t.Errorf("synchronous %d (%v), want 2 (FULL)", sync, err)
+	}
+}
+
+// TestMemoryStoresArePrivate checks two in-memory stores do not share data.
+func TestMemoryStoresArePrivate(t *testing.T) {
+	ctx := context.Background()
+	a, err := sqlite.Open(ctx, sqlite.MemoryPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := sqlite.Open(ctx, sqlite.MemoryPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if _, err := a.IngestFile(ctx, hotgrid.SourceFile{Name: "a", Hash: "aa"}, func(put func(*hotgrid.Offence) error) error {
+		return put(&hotgrid.Offence{ID: "one", Source: hotgrid.Source{Row: 2}})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	if err := b.ScanOffences(ctx, hotgrid.OffenceFilter{}, func(*hotgrid.Offence) error { n++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("second in-memory store sees %d offences of the first", n)
+	}
+}

@@ -1,0 +1,300 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hotgrid/hotgrid/internal/hotgrid"
+)
+
+// batchRows is how many offences one INSERT statement carries.
+const batchRows = 100
+
+// offenceColumns are the inserted columns, in bind order.
+const offenceColumns = "id, source_id, source_row, force, from_ts, to_ts, month_only, category, code, " +
+	"weapon, lon, lat, lsoa, location, unit, outcome, cell"
+
+// nOffenceColumns is the number of names in offenceColumns.
+const nOffenceColumns = 17
+
+// IngestFile stores one file's offences in one transaction. fill runs on the
+// caller's goroutine while a second goroutine writes full batches, so
+// parsing and writing overlap. If fill or a write fails, the transaction is
+// rolled back and the store is unchanged. Offences whose ID is stored
+// already are skipped; an empty ID is derived as "<src.Hash>:<row>".
+func (d *DB) IngestFile(ctx context.Context, src hotgrid.SourceFile, fill func(put func(*hotgrid.Offence) error) error) (int, error) {
+	if src.Hash == "" {
+		return 0, fmt.Errorf("ingest %s: source has no hash", src.Name)
+	}
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("ingest %s: begin: %w", src.Name, err)
+	}
+	defer tx.Rollback()
+
+	srcID, err := upsertSource(ctx, tx, src)
+	if err != nil {
+		return 0, fmt.Errorf("ingest %s: %w", src.Name, err)
+	}
+	w, err := newWriter(ctx, tx, srcID, src.Hash)
+	if err != nil {
+		return 0, fmt.Errorf("ingest %s: %w", src.Name, err)
+	}
+	fillErr := fill(w.put)
+	added, werr := w.finish(fillErr == nil)
+	if fillErr != nil {
+		return 0, fillErr
+	} else if werr != nil {
+		return 0, fmt.Errorf("ingest %s: %w", src.Name, werr)
+	}
+
+	if err := finishSource(ctx, tx, srcID, src, w); err != nil {
+		return 0, fmt.Errorf("ingest %s: %w", src.Name, err)
+	}
+	if added > 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = value + 1 WHERE key = 'data_version'`); err != nil {
+			return 0, fmt.Errorf("ingest %s: bump data version: %w", src.Name, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("ingest %s: commit: %w", src.Name, err)
+	}
+	return added, nil
+}
+
+// upsertSource records the file (or refreshes its row when the same bytes
+// were ingested before) and returns its id.
+func upsertSource(ctx context.Context, tx *sql.Tx, src hotgrid.SourceFile) (int64, error) {
+	at := src.IngestedAt
+	if at.IsZero() {
+		at = time.Now()
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO sources (name, hash, format, rows, accepted, rejected, min_time, max_time, ingested_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(hash) DO UPDATE SET name = excluded.name, format = excluded.format, ingested_at = excluded.ingested_at
+		RETURNING id`,
+		src.Name, src.Hash, src.Format, src.Rows, src.Accepted, src.Rejected, unix(src.MinTime), unix(src.MaxTime), at.Unix(),
+	).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("record source: %w", err)
+	}
+	return id, nil
+}
+
+// finishSource stores what the writer saw: offences put and their time span.
+// Rows read and rejected come from src when it has them.
+func finishSource(ctx context.Context, tx *sql.Tx, id int64, src hotgrid.SourceFile, w *writer) error {
+	rows, rejected := src.Rows, src.Rejected
+	if rows < w.puts+rejected {
+		rows = w.puts + rejected
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE sources SET rows = ?, accepted = ?, rejected = ?, min_time = ?, max_time = ? WHERE id = ?`,
+		rows, w.puts, rejected, w.minTime, w.maxTime, id)
+	if err != nil {
+		return fmt.Errorf("record source counts: %w", err)
+	}
+	return nil
+}
+
+// RecordSource updates the counts of the source with src.Hash: ingest calls
+// it once the rows read and rejected are known. Zero times keep the stored
+// span.
+func (d *DB) RecordSource(ctx context.Context, src hotgrid.SourceFile) error {
+	res, err := d.db.ExecContext(ctx, `UPDATE sources SET rows = ?, accepted = ?, rejected = ?,
+		min_time = CASE WHEN ? = 0 THEN min_time ELSE ? END,
+		max_time = CASE WHEN ? = 0 THEN max_time ELSE ? END
+		WHERE hash = ?`,
+		src.Rows, src.Accepted, src.Rejected, unix(src.MinTime), unix(src.MinTime), unix(src.MaxTime), unix(src.MaxTime), src.Hash)
+	if err != nil {
+		return fmt.Errorf("record source %s: %w", src.Name, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return hotgrid.Errorf(hotgrid.ENOTFOUND, "record source %s: no source with hash %s", src.Name, src.Hash)
+	}
+	return nil
+}
+
+// batch is a block of offences written by one statement.
+type batch struct {
+	rows [batchRows]hotgrid.Offence
+	n    int
+}
+
+// writer inserts batches on its own goroutine inside the ingest transaction.
+// put (on the caller's goroutine) fills a batch and hands it over when full.
+type writer struct {
+	ctx     context.Context
+	tx      *sql.Tx
+	srcID   int64
+	hash    string
+	stmt    *sql.Stmt // batchRows rows
+	args    []any
+	full    chan *batch
+	free    chan *batch
+	done    chan struct{}
+	cur     *batch
+	closed  bool
+	puts    int
+	minTime int64
+	maxTime int64
+
+	mu    sync.Mutex
+	err   error
+	added int
+}
+
+// newWriter prepares the batch statement and starts the writing goroutine.
+func newWriter(ctx context.Context, tx *sql.Tx, srcID int64, hash string) (*writer, error) {
+	stmt, err := tx.PrepareContext(ctx, insertSQL(batchRows))
+	if err != nil {
+		return nil, fmt.Errorf("prepare insert: %w", err)
+	}
+	w := &writer{ctx: ctx, tx: tx, srcID: srcID, hash: hash, stmt: stmt,
+		args: make([]any, 0, batchRows*nOffenceColumns),
+		full: make(chan *batch, 2), free: make(chan *batch, 4), done: make(chan struct{})}
+	for range cap(w.free) {
+		w.free <- new(batch)
+	}
+	w.cur = <-w.free
+	go w.run()
+	return w, nil
+}
+
+// insertSQL returns an INSERT OR IGNORE of n rows.
+func insertSQL(n int) string {
+	row := "(" + strings.Repeat("?,", nOffenceColumns-1) + "?)"
+	var b strings.Builder
+	b.WriteString("INSERT OR IGNORE INTO offences (" + offenceColumns + ") VALUES ")
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(row)
+	}
+	return b.String()
+}
+
+// put copies o into the current batch, handing the batch to the writer when
+// it is full. It returns the writer's error once one has happened.
+func (w *writer) put(o *hotgrid.Offence) error {
+	if w.closed {
+		return errClosed
+	}
+	if err := w.failed(); err != nil {
+		return err
+	}
+	if o.ID == "" && o.Source.Row <= 0 {
+		return fmt.Errorf("offence has neither an ID nor a source row")
+	}
+	w.cur.rows[w.cur.n] = *o
+	w.cur.n++
+	w.puts++
+	from, to := unix(o.From), unix(o.To)
+	if w.puts == 1 || from < w.minTime {
+		w.minTime = from
+	}
+	if to > w.maxTime {
+		w.maxTime = to
+	}
+	if w.cur.n == batchRows {
+		w.full <- w.cur
+		select {
+		case w.cur = <-w.free:
+		case <-w.ctx.Done():
+			w.closed = true // the batch now belongs to the writer
+			w.cur = nil
+			return w.ctx.Err()
+		}
+	}
+	return nil
+}
+
+// failed returns the writer's first error.
+func (w *writer) failed() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+// run writes batches until full is closed. After an error it keeps taking
+// batches (so put never blocks) without writing them.
+func (w *writer) run() {
+	defer close(w.done)
+	for b := range w.full {
+		if w.failed() == nil {
+			n, err := w.write(w.stmt, b)
+			w.mu.Lock()
+			if err != nil && w.err == nil {
+				w.err = err
+			}
+			w.added += n
+			w.mu.Unlock()
+		}
+		b.n = 0
+		w.free <- b
+	}
+}
+
+// write inserts b's rows with stmt, which must have b.n rows of parameters.
+func (w *writer) write(stmt *sql.Stmt, b *batch) (int, error) {
+	args := w.args[:0]
+	for i := range b.n {
+		o := &b.rows[i]
+		id := o.ID
+		if id == "" {
+			id = w.hash + ":" + strconv.Itoa(o.Source.Row)
+		}
+		mo := 0
+		if o.MonthOnly {
+			mo = 1
+		}
+		args = append(args, id, w.srcID, o.Source.Row, o.Force, unix(o.From), unix(o.To), mo,
+			o.Category, o.OffenceCode, int(o.Weapon), o.Lon, o.Lat, o.LSOA, o.Location, o.Unit, o.Outcome, int64(o.Cell))
+		b.rows[i] = hotgrid.Offence{} // drop string references early
+	}
+	res, err := stmt.ExecContext(w.ctx, args...)
+	clear(args)
+	if err != nil {
+		return 0, fmt.Errorf("insert offences: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("insert offences: %w", err)
+	}
+	return int(n), nil
+}
+
+// finish stops the goroutine, writes the last partial batch when keep is
+// set, and returns how many offences were new.
+func (w *writer) finish(keep bool) (int, error) {
+	w.closed = true
+	close(w.full)
+	<-w.done
+	defer w.stmt.Close()
+	if err := w.failed(); err != nil {
+		return 0, err
+	}
+	if keep && w.cur != nil && w.cur.n > 0 {
+		stmt, err := w.tx.PrepareContext(w.ctx, insertSQL(w.cur.n))
+		if err != nil {
+			return 0, fmt.Errorf("prepare insert: %w", err)
+		}
+		n, err := w.write(stmt, w.cur)
+		stmt.Close()
+		if err != nil {
+			return 0, err
+		}
+		w.added += n
+	}
+	return w.added, nil
+}
+
+// errClosed is returned by put after finish.
+var errClosed = errors.New("put after fill returned")
