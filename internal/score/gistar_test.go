@@ -168,4 +168,3 @@ func TestClassify(t *testing.T) {
 		t.Fatalf("PValue(1.96) = %g", p)
 	}
 }
-
