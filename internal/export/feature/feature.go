@@ -54,12 +54,16 @@ type Set struct {
 }
 
 // Prepare checks in and builds the geometry of every cell and patrol area.
+// A zero Provenance.MadeAt becomes the time of the call (the export time).
 // A cell whose H3 index is missing or invalid, or a patrol area naming such
 // a cell, is an error naming the feature; nothing is dropped.
 func Prepare(in Input) (*Set, error) {
 	s := &Set{Layer: in.Layer, Units: in.Units, Provenance: in.Provenance}
 	if s.Layer == "" {
 		s.Layer = DefaultLayer
+	}
+	if s.Provenance.MadeAt.IsZero() {
+		s.Provenance.MadeAt = time.Now().UTC()
 	}
 	s.Cells = make([]Cell, len(in.Cells))
 	first := true

@@ -1,36 +1,36 @@
 package feature
 
 import (
+	"fmt"
+
+	"github.com/hotgrid/hotgrid/geo"
 	"github.com/paulmach/orb"
 	"github.com/twpayne/go-geom"
 )
 
 // GeomPolygon converts an orb polygon to a 2D go-geom polygon, the form the
-// go-geom WKB, WKT and KML encoders take. (A local adapter: geo.ToGeom does
-// the same for any orb geometry once the engine package provides it.)
-func GeomPolygon(p orb.Polygon) *geom.Polygon {
-	flat, ends := appendPolygon(nil, nil, p)
-	return geom.NewPolygonFlat(geom.XY, flat, ends)
+// go-geom WKB, WKT and KML encoders take.
+func GeomPolygon(p orb.Polygon) (*geom.Polygon, error) {
+	g, err := geo.ToGeom(p)
+	if err != nil {
+		return nil, err
+	}
+	gp, ok := g.(*geom.Polygon)
+	if !ok {
+		return nil, fmt.Errorf("polygon converted to %T", g)
+	}
+	return gp, nil
 }
 
 // GeomMultiPolygon converts an orb multipolygon to a 2D go-geom one.
-func GeomMultiPolygon(mp orb.MultiPolygon) *geom.MultiPolygon {
-	var flat []float64
-	endss := make([][]int, 0, len(mp))
-	for _, p := range mp {
-		var ends []int
-		flat, ends = appendPolygon(flat, nil, p)
-		endss = append(endss, ends)
+func GeomMultiPolygon(mp orb.MultiPolygon) (*geom.MultiPolygon, error) {
+	g, err := geo.ToGeom(mp)
+	if err != nil {
+		return nil, err
 	}
-	return geom.NewMultiPolygonFlat(geom.XY, flat, endss)
-}
-
-func appendPolygon(flat []float64, ends []int, p orb.Polygon) ([]float64, []int) {
-	for _, r := range p {
-		for _, pt := range r {
-			flat = append(flat, pt[0], pt[1])
-		}
-		ends = append(ends, len(flat))
+	gm, ok := g.(*geom.MultiPolygon)
+	if !ok {
+		return nil, fmt.Errorf("multipolygon converted to %T", g)
 	}
-	return flat, ends
+	return gm, nil
 }
