@@ -1,0 +1,367 @@
+// Package server serves hotgrid's map page and versioned HTTP API. The API
+// type is a transport-free core: it takes a method, path, query and a few
+// request headers and returns a status, headers and body, so tests and
+// benchmarks call it directly. A thin fiber adapter (fiber.go, the only file
+// of the project importing fiber) puts it on the network with timeouts,
+// body limits, CORS, structured logs and graceful shutdown.
+package server
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	_ "time/tzdata" // Europe/London on machines without a zone database
+
+	"github.com/hotgrid/hotgrid/internal/hotgrid"
+)
+
+// Config configures an API.
+type Config struct {
+	Service hotgrid.Service // required
+	// Static holds the built map page (index.html and its assets); nil
+	// serves no page.
+	Static fs.FS
+	// Basemap is an optional raster tile URL template
+	// (https://host/{z}/{x}/{y}.png) drawn under the hexagons.
+	Basemap string
+	// BasemapAttribution is shown on the map when Basemap is set.
+	BasemapAttribution string
+	// AllowOrigins lists origins (scheme://host[:port]) allowed to call the
+	// API from other sites; none by default, and "*" is refused.
+	AllowOrigins []string
+	// Version is reported by /healthz and /api/v1/config.
+	Version string
+	// CacheTTL is how long computed answers are kept (default 5 minutes):
+	// data ingested meanwhile by another process shows after at most this.
+	CacheTTL time.Duration
+	// MaxAge is the Cache-Control max-age of API answers and tiles
+	// (default 5 minutes).
+	MaxAge time.Duration
+	// Location is the zone of dates in queries (default Europe/London).
+	Location *time.Location
+	Logger   *slog.Logger
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// API answers the routes. It is safe for concurrent use.
+type API struct {
+	svc      hotgrid.Service
+	cfg      Config
+	loc      *time.Location
+	log      *slog.Logger
+	now      func() time.Time
+	origins  map[string]bool
+	security map[string]string
+	static   map[string]*Response
+	answers  *cache[*Response]
+	indexes  *cache[*cellIndex]
+}
+
+// Request is what the core needs of an HTTP request.
+type Request struct {
+	Method         string
+	Path           string
+	Query          url.Values
+	IfNoneMatch    string
+	AcceptEncoding string
+	Origin         string
+}
+
+// Response is the core's answer. Header keys are canonical
+// ("Content-Type").
+type Response struct {
+	Status int
+	Header map[string]string
+	Body   []byte
+	gz     []byte // gzip of Body, when worth it
+}
+
+// New returns an API over cfg.Service.
+func New(cfg Config) (*API, error) {
+	if cfg.Service == nil {
+		return nil, errors.New("server: no service")
+	}
+	a := &API{svc: cfg.Service, cfg: cfg, loc: cfg.Location, log: cfg.Logger, now: cfg.Now, origins: map[string]bool{}}
+	if a.loc == nil {
+		loc, err := time.LoadLocation("Europe/London")
+		if err != nil {
+			return nil, fmt.Errorf("server: load zone: %w", err)
+		}
+		a.loc = loc
+	}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.cfg.CacheTTL <= 0 {
+		a.cfg.CacheTTL = 5 * time.Minute
+	}
+	if a.cfg.MaxAge <= 0 {
+		a.cfg.MaxAge = 5 * time.Minute
+	}
+	for _, o := range cfg.AllowOrigins {
+		if err := checkOrigin(o); err != nil {
+			return nil, err
+		}
+		a.origins[strings.TrimRight(o, "/")] = true
+	}
+	basemapOrigin := ""
+	if cfg.Basemap != "" {
+		u, err := url.Parse(cfg.Basemap)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return nil, fmt.Errorf("server: basemap %q is not an http(s) URL template", cfg.Basemap)
+		}
+		basemapOrigin = u.Scheme + "://" + u.Host
+	}
+	a.security = securityHeaders(basemapOrigin)
+	a.answers = newCache[*Response](512, a.cfg.CacheTTL, a.now)
+	a.indexes = newCache[*cellIndex](16, a.cfg.CacheTTL, a.now)
+	if cfg.Static != nil {
+		static, err := loadStatic(cfg.Static)
+		if err != nil {
+			return nil, err
+		}
+		a.static = static
+	}
+	return a, nil
+}
+
+func checkOrigin(o string) error {
+	u, err := url.Parse(o)
+	if o == "*" || err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+		return fmt.Errorf("server: allowed origin %q is not scheme://host[:port] (wildcards are not allowed)", o)
+	}
+	return nil
+}
+
+// securityHeaders are sent with every response. The page loads only its own
+// scripts and styles; MapLibre runs its worker from the page's origin (blob:
+// allowed for older browsers); tiles and data come from this server and the
+// optional basemap.
+func securityHeaders(basemapOrigin string) map[string]string {
+	img, connect := "'self' data: blob:", "'self'"
+	if basemapOrigin != "" {
+		img += " " + basemapOrigin
+		connect += " " + basemapOrigin
+	}
+	csp := "default-src 'self'; script-src 'self'; style-src 'self'; img-src " + img +
+		"; connect-src " + connect + "; worker-src 'self' blob:; child-src 'self' blob:; font-src 'self'" +
+		"; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+	return map[string]string{
+		"Content-Security-Policy":    csp,
+		"X-Content-Type-Options":     "nosniff",
+		"Referrer-Policy":            "no-referrer",
+		"X-Frame-Options":            "DENY",
+		"Permissions-Policy":         "geolocation=(), camera=(), microphone=()",
+		"Cross-Origin-Opener-Policy": "same-origin",
+	}
+}
+
+// Get answers a GET of path with query, as the tests and benchmarks use it.
+func (a *API) Get(ctx context.Context, path string, query url.Values) *Response {
+	return a.Serve(ctx, Request{Method: http.MethodGet, Path: path, Query: query})
+}
+
+// Serve answers one request.
+func (a *API) Serve(ctx context.Context, r Request) *Response {
+	if r.Query == nil {
+		r.Query = url.Values{}
+	}
+	var resp *Response
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		resp = a.route(ctx, r)
+	case http.MethodOptions:
+		resp = &Response{Status: http.StatusNoContent, Header: map[string]string{"Allow": "GET, HEAD, OPTIONS"}}
+	default:
+		resp = a.fail(hotgrid.Errorf(hotgrid.EINVALID, "method %s not allowed", r.Method))
+		resp.Status = http.StatusMethodNotAllowed
+		resp.Header["Allow"] = "GET, HEAD, OPTIONS"
+	}
+	return a.finish(r, resp)
+}
+
+// finish adds the security and CORS headers and answers conditional
+// requests: the cached *Response is never modified.
+func (a *API) finish(r Request, resp *Response) *Response {
+	out := &Response{Status: resp.Status, Body: resp.Body, Header: make(map[string]string, len(resp.Header)+len(a.security)+4)}
+	for k, v := range a.security {
+		out.Header[k] = v
+	}
+	for k, v := range resp.Header {
+		out.Header[k] = v
+	}
+	if r.Origin != "" && a.origins[r.Origin] {
+		out.Header["Access-Control-Allow-Origin"] = r.Origin
+		out.Header["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+		out.Header["Access-Control-Expose-Headers"] = "ETag"
+		out.Header["Vary"] = "Origin, Accept-Encoding"
+	}
+	if etag := resp.Header["ETag"]; etag != "" && resp.Status == http.StatusOK && matchETag(r.IfNoneMatch, etag) {
+		out.Status = http.StatusNotModified
+		out.Body = nil
+		delete(out.Header, "Content-Type")
+		return out
+	}
+	if resp.gz != nil && strings.Contains(r.AcceptEncoding, "gzip") {
+		out.Body = resp.gz
+		out.Header["Content-Encoding"] = "gzip"
+	}
+	if r.Method == http.MethodHead {
+		out.Body = nil
+	}
+	return out
+}
+
+// matchETag reports whether an If-None-Match header matches etag.
+func matchETag(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" || t == etag {
+			return true
+		}
+	}
+	return false
+}
+
+// route dispatches on the path.
+func (a *API) route(ctx context.Context, r Request) *Response {
+	p := r.Path
+	switch {
+	case p == "/healthz":
+		return a.healthz(ctx)
+	case p == "/api/v1/config":
+		return a.config(r.Query)
+	case p == "/api/v1/units":
+		return a.units(r.Query)
+	case p == "/api/v1/bands":
+		return a.bands(r.Query)
+	case p == "/api/v1/hotgrids":
+		return a.hotgrids(ctx, r.Query)
+	case p == "/api/v1/knife-robbery-hotspots":
+		return a.knife(ctx, r.Query)
+	case p == "/api/v1/summary":
+		return a.summary(ctx, r.Query)
+	case p == "/api/v1/export":
+		return a.export(ctx, r.Query)
+	case strings.HasPrefix(p, "/api/v1/cells/"):
+		return a.cell(ctx, strings.TrimPrefix(p, "/api/v1/cells/"), r.Query)
+	case strings.HasPrefix(p, "/tiles/"):
+		return a.tile(ctx, strings.TrimPrefix(p, "/tiles/"), r.Query)
+	case strings.HasPrefix(p, "/api/"):
+		return a.fail(hotgrid.Errorf(hotgrid.ENOTFOUND, "no such API route %s", p))
+	}
+	return a.file(p)
+}
+
+// status maps an error code to an HTTP status.
+func status(code string) int {
+	switch code {
+	case hotgrid.EINVALID:
+		return http.StatusBadRequest
+	case hotgrid.ENOTFOUND:
+		return http.StatusNotFound
+	case hotgrid.ECONFLICT:
+		return http.StatusConflict
+	case hotgrid.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case hotgrid.EFORBIDDEN:
+		return http.StatusForbidden
+	case hotgrid.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusInternalServerError
+}
+
+// errorBody is the JSON of a failed request.
+type errorBody struct {
+	Error     string `json:"error"`
+	Parameter string `json:"parameter,omitempty"`
+}
+
+// fail turns an error into a JSON error response. Internal errors are
+// logged and shown as "internal error".
+func (a *API) fail(err error) *Response {
+	code := hotgrid.ErrorCode(err)
+	body := errorBody{Error: hotgrid.ErrorMessage(err)}
+	var he *hotgrid.Error
+	if errors.As(err, &he) {
+		body.Error, body.Parameter = he.Message, he.Field
+	}
+	st := status(code)
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		st, body.Error = http.StatusServiceUnavailable, "request cancelled or timed out"
+	}
+	if st >= 500 {
+		a.log.Error("request failed", "err", err)
+	}
+	b, _ := json.Marshal(body)
+	return &Response{Status: st, Body: b, Header: map[string]string{
+		"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}}
+}
+
+// ok makes a cacheable 200 answer with an ETag of the body's hash, gzipped
+// once when large enough to be worth it.
+func (a *API) ok(contentType string, body []byte, maxAge time.Duration) *Response {
+	sum := sha256.Sum256(body)
+	r := &Response{Status: http.StatusOK, Body: body, Header: map[string]string{
+		"Content-Type": contentType,
+		"ETag":         `"` + hex.EncodeToString(sum[:12]) + `"`,
+		"Vary":         "Accept-Encoding",
+	}}
+	if maxAge > 0 {
+		r.Header["Cache-Control"] = fmt.Sprintf("private, max-age=%d", int(maxAge.Seconds()))
+	} else {
+		r.Header["Cache-Control"] = "no-cache"
+	}
+	if len(body) >= 1024 && compressible(contentType) {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+		zw.Write(body)
+		zw.Close()
+		if buf.Len() < len(body)*9/10 {
+			r.gz = buf.Bytes()
+		}
+	}
+	return r
+}
+
+func compressible(ct string) bool {
+	return strings.Contains(ct, "json") || strings.HasPrefix(ct, "text/") ||
+		strings.Contains(ct, "javascript") || strings.Contains(ct, "mapbox-vector-tile") || strings.Contains(ct, "xml")
+}
+
+// okJSON marshals v into a cacheable answer.
+func (a *API) okJSON(contentType string, v any, maxAge time.Duration) (*Response, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encode json: %w", err)
+	}
+	return a.ok(contentType, b, maxAge), nil
+}
+
+// cached answers from the response cache, or computes and keeps the answer.
+func (a *API) cached(k string, fill func() (*Response, error)) *Response {
+	r, err := a.answers.get(k, fill)
+	if err != nil {
+		return a.fail(err)
+	}
+	return r
+}
