@@ -1,0 +1,466 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hotgrid/hotgrid/geo"
+	"github.com/hotgrid/hotgrid/internal/hotgrid"
+	"github.com/hotgrid/hotgrid/internal/store/pgtest"
+	"github.com/hotgrid/hotgrid/internal/store/postgres"
+)
+
+// TestPostgres runs every PostgreSQL test against one throwaway cluster;
+// each subtest gets a fresh database.
+func TestPostgres(t *testing.T) {
+	c := pgtest.Start(t)
+	open := func(t *testing.T) (*postgres.DB, string) {
+		t.Helper()
+		dsn := c.NewDatabase(t)
+		db, err := postgres.Open(context.Background(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db, dsn
+	}
+	t.Run("MigrateTwice", func(t *testing.T) { testMigrateTwice(t, open) })
+	t.Run("MigrateConcurrently", func(t *testing.T) { testMigrateConcurrently(t, c.NewDatabase(t)) })
+	t.Run("IngestRoundTrip", func(t *testing.T) { testIngestRoundTrip(t, open) })
+	t.Run("IngestIdempotent", func(t *testing.T) { testIngestIdempotent(t, open) })
+	t.Run("IngestRollback", func(t *testing.T) { testIngestRollback(t, open) })
+	t.Run("Filter", func(t *testing.T) { testFilter(t, open) })
+	t.Run("Cells", func(t *testing.T) { testCells(t, open) })
+	t.Run("Notify", func(t *testing.T) { testNotify(t, open) })
+	t.Run("TwoHandles", func(t *testing.T) { testTwoHandles(t, open) })
+	runSuites(t, open)
+}
+
+type opener func(t *testing.T) (*postgres.DB, string)
+
+// offences makes n offences of one source spread over Birmingham.
+func offences(t testing.TB, hash string, n int) []hotgrid.Offence {
+	t.Helper()
+	loc, _ := time.LoadLocation("Europe/London")
+	cats := []string{"Robbery", "Burglary", "Anti-social behaviour", "Violence and sexual offences"}
+	out := make([]hotgrid.Offence, n)
+	for i := range out {
+		lon, lat := -1.95+float64(i%97)*0.001, 52.45+float64(i%89)*0.001
+		cell, err := geo.CellAt(lon, lat, hotgrid.StoreResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		from := time.Date(2025, time.Month(1+i%12), 1+i%28, i%24, (i*7)%60, 0, 0, loc)
+		out[i] = hotgrid.Offence{
+			ID:     fmt.Sprintf("%s-%d", hash[:4], i),
+			Source: hotgrid.Source{File: "f-" + hash[:4] + ".csv", Hash: hash, Row: i + 2},
+			Force:  "West Midlands Police", From: from, To: from.Add(time.Duration(i%3) * time.Hour),
+			Category: cats[i%len(cats)], OffenceCode: fmt.Sprintf("%03d", i%50), Weapon: hotgrid.Weapon(i % 5),
+			Lon: lon, Lat: lat, LSOA: "E0100" + fmt.Sprint(i%9), Location: "On or near High Street",
+			Unit: []string{"BE", "BW", ""}[i%3], Outcome: "Under investigation", Cell: cell,
+		}
+	}
+	return out
+}
+
+// sameOffence compares offences with times compared as instants.
+func sameOffence(a, b hotgrid.Offence) bool {
+	if !a.From.Equal(b.From) || !a.To.Equal(b.To) {
+		return false
+	}
+	a.From, a.To, b.From, b.To = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+	return a == b
+}
+
+func source(hash string, n int) hotgrid.SourceFile {
+	return hotgrid.SourceFile{Name: "f-" + hash[:4] + ".csv", Hash: hash, Format: "mapped", Rows: n, Accepted: n}
+}
+
+func ingest(t *testing.T, db hotgrid.OffenceStore, hash string, os []hotgrid.Offence) int {
+	t.Helper()
+	added, err := db.IngestFile(context.Background(), source(hash, len(os)), func(put func(*hotgrid.Offence) error) error {
+		for i := range os {
+			if err := put(&os[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return added
+}
+
+func scanAll(t *testing.T, db hotgrid.OffenceStore, f hotgrid.OffenceFilter) []hotgrid.Offence {
+	t.Helper()
+	var out []hotgrid.Offence
+	if err := db.ScanOffences(context.Background(), f, func(o *hotgrid.Offence) error {
+		out = append(out, *o)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func testMigrateTwice(t *testing.T, open opener) {
+	ctx := context.Background()
+	db, dsn := open(t)
+	v1, err := db.SchemaVersion(ctx)
+	if err != nil || v1 < 2 {
+		t.Fatalf("schema version %d, %v", v1, err)
+	}
+	ingest(t, db, "aaaa1111", offences(t, "aaaa1111", 10))
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatalf("second migrate: %v", err)
+	}
+	db2, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	defer db2.Close()
+	v2, _ := db2.SchemaVersion(ctx)
+	if v2 != v1 {
+		t.Errorf("schema version %d after reopen, want %d", v2, v1)
+	}
+	if got := len(scanAll(t, db2, hotgrid.OffenceFilter{})); got != 10 {
+		t.Errorf("%d offences after reopen, want 10", got)
+	}
+	var n int
+	if err := db.Pool().QueryRow(ctx, "SELECT count(*) FROM schema_migrations").Scan(&n); err != nil || n != v1 {
+		t.Errorf("schema_migrations has %d rows (%v), want %d", n, err, v1)
+	}
+}
+
+// testMigrateConcurrently opens one empty database from several goroutines
+// at once: the advisory lock must make every open succeed.
+func testMigrateConcurrently(t *testing.T, dsn string) {
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make([]error, 6)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			db, err := postgres.Open(ctx, dsn)
+			if err == nil {
+				db.Close()
+			}
+			errs[i] = err
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatalf("concurrent open: %v", err)
+	}
+}
+
+func testIngestRoundTrip(t *testing.T, open opener) {
+	db, _ := open(t)
+	in := offences(t, "bbbb2222", 50)
+	in[3].ID = "" // derived from hash and row
+	if added := ingest(t, db, "bbbb2222", in); added != 50 {
+		t.Fatalf("added %d, want 50", added)
+	}
+	out := scanAll(t, db, hotgrid.OffenceFilter{})
+	if len(out) != 50 {
+		t.Fatalf("scanned %d, want 50", len(out))
+	}
+	in[3].ID = "bbbb2222:5"
+	for i := range in {
+		if !sameOffence(out[i], in[i]) {
+			t.Fatalf("offence %d:\n got %+v\nwant %+v", i, out[i], in[i])
+		}
+	}
+	if out[0].From.Location().String() != "Europe/London" {
+		t.Errorf("times in %s, want Europe/London", out[0].From.Location())
+	}
+	srcs, err := db.Sources(context.Background())
+	if err != nil || len(srcs) != 1 {
+		t.Fatalf("sources %v, %v", srcs, err)
+	}
+	if s := srcs[0]; s.Hash != "bbbb2222" || s.Rows != 50 || s.Accepted != 50 || s.Format != "mapped" {
+		t.Errorf("source %+v", s)
+	}
+}
+
+func testIngestIdempotent(t *testing.T, open opener) {
+	ctx := context.Background()
+	db, _ := open(t)
+	in := offences(t, "cccc3333", 3*8192+5) // several COPY batches
+	if added := ingest(t, db, "cccc3333", in); added != len(in) {
+		t.Fatalf("first ingest added %d, want %d", added, len(in))
+	}
+	v1, _ := db.DataVersion(ctx)
+	if added := ingest(t, db, "cccc3333", in); added != 0 {
+		t.Fatalf("second ingest added %d, want 0", added)
+	}
+	if v2, _ := db.DataVersion(ctx); v2 != v1 {
+		t.Errorf("data version moved %d -> %d on an ingest that added nothing", v1, v2)
+	}
+	// A file overlapping the first by ID adds only its new offences.
+	more := offences(t, "cccc3333", len(in)+10)
+	if added := ingest(t, db, "dddd4444", more); added != 10 {
+		t.Errorf("overlapping file added %d, want 10", added)
+	}
+	if v3, _ := db.DataVersion(ctx); v3 != v1+1 {
+		t.Errorf("data version %d, want %d", v3, v1+1)
+	}
+	if n := len(scanAll(t, db, hotgrid.OffenceFilter{})); n != len(in)+10 {
+		t.Errorf("%d offences stored, want %d", n, len(in)+10)
+	}
+	if srcs, _ := db.Sources(ctx); len(srcs) != 2 {
+		t.Errorf("%d sources, want 2", len(srcs))
+	}
+}
+
+// snapshot is what a failed ingest must leave unchanged.
+func snapshot(t *testing.T, db *postgres.DB) string {
+	t.Helper()
+	var s string
+	err := db.Pool().QueryRow(context.Background(), `SELECT format('%s/%s/%s/%s/%s',
+		(SELECT count(*) FROM offences), (SELECT count(*) FROM sources),
+		(SELECT value FROM meta WHERE key = 'data_version'),
+		(SELECT coalesce(sum(offences), 0) FROM cell_counts), (SELECT count(*) FROM cell_shapes))`).Scan(&s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func testIngestRollback(t *testing.T, open opener) {
+	db, _ := open(t)
+	ingest(t, db, "eeee5555", offences(t, "eeee5555", 100))
+	before := snapshot(t, db)
+	bad := offences(t, "ffff6666", 20000)
+	errBad := errors.New("row 12000: bad date")
+	_, err := db.IngestFile(context.Background(), source("ffff6666", len(bad)), func(put func(*hotgrid.Offence) error) error {
+		for i := range bad {
+			if i == 12000 {
+				return errBad // after one COPY batch went to the server
+			}
+			if err := put(&bad[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if !errors.Is(err, errBad) {
+		t.Fatalf("ingest error %v, want %v", err, errBad)
+	}
+	if after := snapshot(t, db); after != before {
+		t.Errorf("failed ingest changed the store: %s -> %s", before, after)
+	}
+	// A cancelled context rolls back too.
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err = db.IngestFile(ctx, source("ffff6666", len(bad)), func(put func(*hotgrid.Offence) error) error {
+		for i := range bad {
+			if i == 9000 {
+				cancel()
+			}
+			if err := put(&bad[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled ingest error %v", err)
+	}
+	if after := snapshot(t, db); after != before {
+		t.Errorf("cancelled ingest changed the store: %s -> %s", before, after)
+	}
+}
+
+func testFilter(t *testing.T, open opener) {
+	db, _ := open(t)
+	in := offences(t, "abab7777", 300)
+	ingest(t, db, "abab7777", in)
+	loc, _ := time.LoadLocation("Europe/London")
+	f := hotgrid.OffenceFilter{From: time.Date(2025, 3, 1, 0, 0, 0, 0, loc), To: time.Date(2025, 5, 1, 0, 0, 0, 0, loc),
+		Units: []string{"BE", ""}, Force: "West Midlands Police"}
+	var want int
+	for _, o := range in {
+		overlaps := o.From.Before(f.To) && (o.To.After(f.From) || !o.From.Before(f.From))
+		if overlaps && (o.Unit == "BE" || o.Unit == "") {
+			want++
+		}
+	}
+	got := scanAll(t, db, f)
+	if len(got) != want || want == 0 {
+		t.Errorf("filter matched %d, want %d", len(got), want)
+	}
+	if n := len(scanAll(t, db, hotgrid.OffenceFilter{Force: "Other"})); n != 0 {
+		t.Errorf("force filter matched %d, want 0", n)
+	}
+}
+
+func testCells(t *testing.T, open opener) {
+	ctx := context.Background()
+	db, _ := open(t)
+	in := offences(t, "cdcd8888", 500)
+	ingest(t, db, "cdcd8888", in[:300])
+	ingest(t, db, "cdcd9999", in) // 200 new, counts must add up
+	// Expected counts per (res 9 cell, unit), computed in Go.
+	type key struct {
+		h3, unit string
+	}
+	want := map[key]int{}
+	knife := 0
+	for _, o := range in {
+		want[key{geo.String(geo.Parent(o.Cell, 9)), o.Unit}]++
+		if o.Weapon == hotgrid.WeaponKnife {
+			knife++
+		}
+	}
+	rows, err := db.Pool().Query(ctx, `SELECT h3, unit, offences, ST_IsValid(geom), ST_Contains(geom, ST_Centroid(geom)) FROM gis_cells WHERE res = 9`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[key]int{}
+	for rows.Next() {
+		var k key
+		var n int
+		var valid, contains bool
+		if err := rows.Scan(&k.h3, &k.unit, &n, &valid, &contains); err != nil {
+			t.Fatal(err)
+		}
+		if !valid || !contains {
+			t.Errorf("cell %s polygon valid=%v contains centre=%v", k.h3, valid, contains)
+		}
+		got[k] = n
+	}
+	if rows.Err() != nil {
+		t.Fatal(rows.Err())
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d res-9 cell rows, want %d", len(got), len(want))
+	}
+	for k, n := range want {
+		if got[k] != n {
+			t.Errorf("cell %v: %d offences, want %d", k, got[k], n)
+		}
+	}
+	// Every offence point lies in (H3 children do not nest exactly: within
+	// a res-11 cell's width of) its res-9 cell polygon, and the SQL h3_parent
+	// agrees with geo.Parent.
+	var outside, mismatched, knifeSum int
+	err = db.Pool().QueryRow(ctx, `SELECT
+		(SELECT count(*) FROM offences o JOIN cell_shapes s ON s.cell = h3_parent(o.cell, 9) WHERE NOT ST_DWithin(s.geom::geography, o.geom::geography, 30)),
+		(SELECT count(*) FROM offences o WHERE NOT EXISTS (SELECT 1 FROM cell_shapes s WHERE s.cell = h3_parent(o.cell, 9))),
+		(SELECT sum(knife) FROM cell_counts WHERE res = 8)`).Scan(&outside, &mismatched, &knifeSum)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if outside != 0 || mismatched != 0 {
+		t.Errorf("%d offences outside their cell polygon, %d without a cell shape", outside, mismatched)
+	}
+	if knifeSum != knife {
+		t.Errorf("knife count %d, want %d", knifeSum, knife)
+	}
+	for _, o := range in[:20] {
+		for r := postgres.MinCellResolution; r <= hotgrid.StoreResolution; r++ {
+			var p int64
+			if err := db.Pool().QueryRow(ctx, "SELECT h3_parent($1, $2)", int64(o.Cell), r).Scan(&p); err != nil {
+				t.Fatal(err)
+			}
+			if uint64(p) != geo.Parent(o.Cell, r) {
+				t.Fatalf("h3_parent(%s, %d) = %x, want %x", geo.String(o.Cell), r, p, geo.Parent(o.Cell, r))
+			}
+		}
+	}
+	var n int
+	if err := db.Pool().QueryRow(ctx, `SELECT count(*) FROM gis_offences WHERE weapon = 'knife' AND ST_SRID(geom) = 4326`).Scan(&n); err != nil || n != knife {
+		t.Errorf("gis_offences knife rows %d (%v), want %d", n, err, knife)
+	}
+}
+
+// testNotify checks LISTEN/NOTIFY: a watcher on a second connection sees the
+// data version change made by an ingest through another handle.
+func testNotify(t *testing.T, open opener) {
+	db, dsn := open(t)
+	other, err := postgres.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	versions := make(chan int64, 10)
+	done := make(chan error, 1)
+	go func() { done <- other.WatchDataVersion(ctx, func(v int64) { versions <- v }) }()
+	if v := <-versions; v != 0 {
+		t.Fatalf("first watched version %d, want 0", v)
+	}
+	ingest(t, db, "1234aaaa", offences(t, "1234aaaa", 10))
+	want, _ := db.DataVersion(context.Background())
+	if v := <-versions; v != want || v == 0 {
+		t.Errorf("notified version %d, want %d", v, want)
+	}
+	ingest(t, db, "1234aaaa", offences(t, "1234aaaa", 10)) // adds nothing: no notification
+	ingest(t, db, "5678bbbb", offences(t, "5678bbbb", 10))
+	if v := <-versions; v != want+1 {
+		t.Errorf("notified version %d, want %d", v, want+1)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("watch returned %v after cancel", err)
+	}
+}
+
+// testTwoHandles is the store-level stand-in for two servers over one
+// database: what one handle ingests, the other sees.
+func testTwoHandles(t *testing.T, open opener) {
+	ctx := context.Background()
+	a, dsn := open(t)
+	b, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	in := offences(t, "9999cccc", 40)
+	var wg sync.WaitGroup
+	added := make([]int, 2)
+	errs := make([]error, 2)
+	for i, db := range []*postgres.DB{a, b} {
+		wg.Add(1)
+		go func() { // the same file through both at once: stored once
+			defer wg.Done()
+			added[i], errs[i] = db.IngestFile(ctx, source("9999cccc", len(in)), func(put func(*hotgrid.Offence) error) error {
+				for j := range in {
+					o := in[j]
+					if err := put(&o); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	if added[0]+added[1] != len(in) {
+		t.Errorf("concurrent ingests added %v, want %d in total", added, len(in))
+	}
+	va, _ := a.DataVersion(ctx)
+	vb, _ := b.DataVersion(ctx)
+	if va != vb || va != 1 {
+		t.Errorf("data versions %d and %d, want 1", va, vb)
+	}
+	if n := len(scanAll(t, b, hotgrid.OffenceFilter{})); n != len(in) {
+		t.Errorf("second handle sees %d offences, want %d", n, len(in))
+	}
+}
+
+// runSuites runs the shared store conformance suites when present.
+func runSuites(t *testing.T, open opener) {
+	_ = strings.TrimSpace
+}
