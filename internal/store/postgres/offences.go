@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb/encoding/wkb"
+	"github.com/uber/h3-go/v4"
 
 	"github.com/hotgrid/hotgrid/geo"
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
@@ -18,7 +19,7 @@ import (
 const copyBatch = 8192
 
 // offenceCols are the columns ingest writes and scans read, in COPY order.
-const offenceCols = "id, source_file, source_hash, source_row, force, " +
+const offenceCols = "id, source_hash, source_row, force, " +
 	"occurred_from, occurred_to, month_only, category, offence_code, weapon, " +
 	"lon, lat, lsoa, location, unit, outcome, cell"
 
@@ -30,7 +31,7 @@ var (
 
 // createStage makes the per-transaction staging table that COPY fills.
 const createStage = `CREATE TEMP TABLE offences_stage (
-	id text, source_file text, source_hash text, source_row integer, force text,
+	id text, source_hash text, source_row integer, force text,
 	occurred_from timestamptz, occurred_to timestamptz, month_only boolean,
 	category text, offence_code text, weapon smallint, lon double precision,
 	lat double precision, lsoa text, location text, unit text, outcome text, cell bigint
@@ -165,10 +166,10 @@ func (s *stager) flush() error {
 		}
 		o := &s.batch[i]
 		r := s.row
-		r[0], r[1], r[2], r[3], r[4] = o.ID, o.Source.File, o.Source.Hash, int32(o.Source.Row), o.Force
-		r[5], r[6], r[7], r[8], r[9] = o.From, o.To, o.MonthOnly, o.Category, o.OffenceCode
-		r[10], r[11], r[12], r[13], r[14] = int16(o.Weapon), o.Lon, o.Lat, o.LSOA, o.Location
-		r[15], r[16], r[17] = o.Unit, o.Outcome, int64(o.Cell)
+		r[0], r[1], r[2], r[3] = o.ID, s.hash, int32(o.Source.Row), o.Force
+		r[4], r[5], r[6], r[7], r[8] = o.From, o.To, o.MonthOnly, o.Category, o.OffenceCode
+		r[9], r[10], r[11], r[12], r[13] = int16(o.Weapon), o.Lon, o.Lat, o.LSOA, o.Location
+		r[14], r[15], r[16] = o.Unit, o.Outcome, int64(o.Cell)
 		return r, nil
 	})
 	if _, err := s.tx.CopyFrom(s.ctx, pgx.Identifier{"offences_stage"}, s.cols, src); err != nil {
@@ -178,19 +179,26 @@ func (s *stager) flush() error {
 	return nil
 }
 
-// addShapes stores the polygons of cells that have none yet.
+// addShapes stores the polygons of cells that have none yet. A value that
+// is no H3 cell (a store given made-up cells) gets no shape, so it stays out
+// of the gis_cells view.
 func addShapes(ctx context.Context, tx pgx.Tx, cells []int64) error {
-	if len(cells) == 0 {
-		return nil
-	}
-	wkbs := make([][]byte, len(cells))
-	for i, c := range cells {
+	var valid []int64
+	var wkbs [][]byte
+	for _, c := range cells {
+		if !h3.Cell(c).IsValid() {
+			continue
+		}
 		b, err := wkb.Marshal(geo.Boundary(uint64(c)))
 		if err != nil {
 			return fmt.Errorf("cell %s boundary: %w", geo.String(uint64(c)), err)
 		}
-		wkbs[i] = b
+		valid, wkbs = append(valid, c), append(wkbs, b)
 	}
+	if len(valid) == 0 {
+		return nil
+	}
+	cells = valid
 	_, err := tx.Exec(ctx, `INSERT INTO cell_shapes (cell, res, h3, geom)
 		SELECT c, (c >> 52) & 15, to_hex(c), ST_SetSRID(ST_GeomFromWKB(w), 4326)
 		FROM unnest($1::bigint[], $2::bytea[]) AS t(c, w)
@@ -283,6 +291,21 @@ func (db *DB) Sources(ctx context.Context) ([]hotgrid.SourceFile, error) {
 	return out, nil
 }
 
+// sourceNames maps source hashes to file names.
+func (db *DB) sourceNames(ctx context.Context) (map[string]string, error) {
+	rows, err := db.pool.Query(ctx, `SELECT hash, name FROM sources`)
+	if err != nil {
+		return nil, fmt.Errorf("list sources: %w", err)
+	}
+	m := map[string]string{}
+	var h, n string
+	_, err = pgx.ForEachRow(rows, []any{&h, &n}, func() error { m[h] = n; return nil })
+	if err != nil {
+		return nil, fmt.Errorf("list sources: %w", err)
+	}
+	return m, nil
+}
+
 // DataVersion returns a number that grows each time offences are added.
 func (db *DB) DataVersion(ctx context.Context) (int64, error) {
 	var v int64
@@ -296,6 +319,10 @@ func (db *DB) DataVersion(ctx context.Context) (int64, error) {
 // they were stored, with times in Europe/London like the SQLite store. The
 // offence passed to fn is reused.
 func (db *DB) ScanOffences(ctx context.Context, f hotgrid.OffenceFilter, fn func(*hotgrid.Offence) error) error {
+	names, err := db.sourceNames(ctx)
+	if err != nil {
+		return err
+	}
 	q, args := scanQuery(f)
 	rows, err := db.pool.Query(ctx, q, args...)
 	if err != nil {
@@ -308,13 +335,14 @@ func (db *DB) ScanOffences(ctx context.Context, f hotgrid.OffenceFilter, fn func
 		weapon int16
 		cell   int64
 	)
-	dest := []any{&o.ID, &o.Source.File, &o.Source.Hash, &row, &o.Force, &o.From, &o.To,
+	dest := []any{&o.ID, &o.Source.Hash, &row, &o.Force, &o.From, &o.To,
 		&o.MonthOnly, &o.Category, &o.OffenceCode, &weapon, &o.Lon, &o.Lat, &o.LSOA,
 		&o.Location, &o.Unit, &o.Outcome, &cell}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return fmt.Errorf("scan offences: %w", err)
 		}
+		o.Source.File = names[o.Source.Hash]
 		o.Source.Row, o.Weapon, o.Cell = int(row), hotgrid.Weapon(weapon), uint64(cell)
 		o.From, o.To = db.local(o.From), db.local(o.To)
 		if err := fn(&o); err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
 	"github.com/hotgrid/hotgrid/internal/store/pgtest"
 	"github.com/hotgrid/hotgrid/internal/store/postgres"
+	"github.com/hotgrid/hotgrid/internal/store/storetest"
 )
 
 // TestPostgres runs every PostgreSQL test against one throwaway cluster;
@@ -460,7 +460,13 @@ func testTwoHandles(t *testing.T, open opener) {
 	}
 }
 
-// runSuites runs the shared store conformance suites when present.
+// runSuites runs the shared store conformance suites, the ones the SQLite
+// store passes too.
 func runSuites(t *testing.T, open opener) {
-	_ = strings.TrimSpace
+	t.Run("storetest", func(t *testing.T) {
+		storetest.Run(t, func(t *testing.T) hotgrid.OffenceStore {
+			db, _ := open(t)
+			return db
+		})
+	})
 }

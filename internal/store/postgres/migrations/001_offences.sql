@@ -32,7 +32,6 @@ CREATE TABLE sources (
 CREATE TABLE offences (
 	seq           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 	id            text NOT NULL,
-	source_file   text NOT NULL,
 	source_hash   text NOT NULL,
 	source_row    integer NOT NULL,
 	force         text NOT NULL,

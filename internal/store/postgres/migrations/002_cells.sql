@@ -24,11 +24,11 @@ CREATE TABLE cell_counts (
 
 -- QGIS layers.
 CREATE VIEW gis_offences AS
-SELECT seq, id, force, occurred_from, occurred_to, month_only, category, offence_code,
-	(ARRAY['unknown', 'none', 'knife', 'firearm', 'other'])[weapon + 1] AS weapon,
-	lsoa, location, unit, outcome, to_hex(cell) AS h3, source_file, source_row, geom
-FROM offences;
+SELECT o.seq, o.id, o.force, o.occurred_from, o.occurred_to, o.month_only, o.category, o.offence_code,
+	(ARRAY['unknown', 'none', 'knife', 'firearm', 'other'])[o.weapon + 1] AS weapon,
+	o.lsoa, o.location, o.unit, o.outcome, to_hex(o.cell) AS h3, s.name AS source_file, o.source_row, o.geom
+FROM offences o LEFT JOIN sources s ON s.hash = o.source_hash;
 
 CREATE VIEW gis_cells AS
-SELECT c.res, s.h3, c.unit, c.offences, c.crimes, c.knife, c.month_only, c.first_from, c.last_to, s.geom
+SELECT c.res || ':' || s.h3 || ':' || c.unit AS key, c.res, s.h3, c.unit, c.offences, c.crimes, c.knife, c.month_only, c.first_from, c.last_to, s.geom
 FROM cell_counts c JOIN cell_shapes s ON s.cell = c.cell;
