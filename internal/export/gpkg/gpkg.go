@@ -202,7 +202,6 @@ type writer struct {
 	tx   *sql.Tx
 	set  *feature.Set
 	when string // last_change and metadata timestamp
-	buf  []byte
 }
 
 // column is one attribute column of a layer.
