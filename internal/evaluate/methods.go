@@ -33,6 +33,8 @@ type Params struct {
 	Alpha          float64 // Gi* FDR level; default 0.05
 	NRDistanceKm   float64 // near-repeat distance scale; default 0.2 km
 	NRDays         float64 // near-repeat time scale; default 14 days
+	BlendRing      float64 // hotgrid blend: weight of first-ring counts; default 0.1
+	BlendHarm      float64 // hotgrid blend: weight of harm in offence units; default 0.1
 }
 
 func (p Params) withDefaults() Params {
@@ -47,6 +49,8 @@ func (p Params) withDefaults() Params {
 	def(&p.Alpha, 0.05)
 	def(&p.NRDistanceKm, 0.2)
 	def(&p.NRDays, 14)
+	def(&p.BlendRing, 0.1)
+	def(&p.BlendHarm, 0.1)
 	return p
 }
 
@@ -64,7 +68,8 @@ func Methods(p Params) []Method {
 		{"gistar", "Gi* z of counts (cell + first ring), hot cells with Benjamini-Hochberg q < " + ftoa(p.Alpha) + " only", func(in *Input) []float64 { return GiStarHot(in, p.Alpha) }},
 		{"recency", "harm decayed with a half-life of " + ftoa(p.HalfLifeDays) + " days to the end of training", func(in *Input) []float64 { return Recency(in, p.HalfLifeDays) }},
 		{"nearrepeat", "count plus exp(-d/" + km(p.NRDistanceKm) + ")·exp(-t/" + ftoa(p.NRDays) + " d) from each burglary and robbery", func(in *Input) []float64 { return NearRepeat(in, p.NRDistanceKm, p.NRDays) }},
-		{DefaultMethod, "hotgrid's ranking: ONS Crime Severity Score harm over the training window", Harm},
+		{"harm", "ONS Crime Severity Score harm over the training window (the engine's harm metric)", Harm},
+		{DefaultMethod, "hotgrid's default: count + " + ftoa(p.BlendRing) + " x first-ring counts + " + ftoa(p.BlendHarm) + " x harm in offence units", func(in *Input) []float64 { return Blend(in, p.BlendRing, p.BlendHarm) }},
 	}
 }
 
@@ -90,6 +95,30 @@ func Counts(in *Input) []float64 {
 // Harm scores the severity-weighted count over the training window.
 func Harm(in *Input) []float64 {
 	return cellSums(in, func(e *Event) float64 { return e.Harm })
+}
+
+// Blend is hotgrid's default ranking: a cell's count plus ring times each
+// first-ring neighbour's count plus harm times its harm divided by the mean
+// harm of one training offence (so harm is in offence units). The ring term
+// spreads a little weight to the neighbours of busy cells and the harm term
+// breaks the many ties between cells of equal count in favour of the more
+// harmful.
+func Blend(in *Input, ring, harm float64) []float64 {
+	out := KRing(in, ring)
+	h := Harm(in)
+	var tot, n float64
+	for i := range in.Events {
+		tot += in.Events[i].Harm
+		n += in.Events[i].Weight
+	}
+	if tot == 0 {
+		return out
+	}
+	scale := harm * n / tot
+	for i := range out {
+		out[i] += scale * h[i]
+	}
+	return out
 }
 
 // Recency scores harm decayed by age (end of training minus the middle of

@@ -11,6 +11,12 @@ import (
 // cells with a positive score are flagged, so a method that knows of fewer
 // hot cells than the budget allows flags less area; PAI uses the flagged area.
 func Flag(scores, area []float64, total, budget float64) []int32 {
+	return Take(Rank(scores), area, total, budget)
+}
+
+// Rank returns the indexes of the cells with a positive score, best first
+// (ties broken by the lower index).
+func Rank(scores []float64) []int32 {
 	idx := make([]int32, 0, 64)
 	for i, s := range scores {
 		if s > 0 && !math.IsNaN(s) {
@@ -24,17 +30,23 @@ func Flag(scores, area []float64, total, budget float64) []int32 {
 		}
 		return idx[a] < idx[b]
 	})
+	return idx
+}
+
+// Take returns the longest prefix of ranked whose summed area is within
+// budget (a fraction) of total.
+func Take(ranked []int32, area []float64, total, budget float64) []int32 {
 	limit := budget * total * (1 + 1e-12)
 	used := 0.0
 	n := 0
-	for _, i := range idx {
+	for _, i := range ranked {
 		if used+area[i] > limit {
 			break
 		}
 		used += area[i]
 		n++
 	}
-	return idx[:n:n]
+	return ranked[:n:n]
 }
 
 // Outcome is what happened in the test window: per study cell counts and
@@ -43,6 +55,28 @@ func Flag(scores, area []float64, total, budget float64) []int32 {
 type Outcome struct {
 	Count, Harm               []float64
 	OutsideCount, OutsideHarm float64
+
+	sorted [2][]float64 // positive Count and Harm values, descending (lazy)
+}
+
+// best returns the sum of the m largest values of Count (which 0) or Harm (1).
+func (o *Outcome) best(which, m int) float64 {
+	if o.sorted[which] == nil {
+		xs := o.Count
+		if which == 1 {
+			xs = o.Harm
+		}
+		pos := make([]float64, 0, 64)
+		for _, x := range xs {
+			if x > 0 {
+				pos = append(pos, x)
+			}
+		}
+		sort.Sort(sort.Reverse(sort.Float64Slice(pos)))
+		o.sorted[which] = pos
+	}
+	pos := o.sorted[which]
+	return sum(pos[:min(max(m, 0), len(pos))])
 }
 
 // Metrics scores one set of flagged cells against an outcome.
@@ -83,8 +117,8 @@ func Score(flagged []int32, area []float64, total float64, out *Outcome) Metrics
 	m.AreaShare = m.FlaggedKm2 / total
 	m.N = sum(out.Count) + out.OutsideCount
 	m.Harm = sum(out.Harm) + out.OutsideHarm
-	m.BestHits = topSum(out.Count, len(flagged))
-	m.BestHarm = topSum(out.Harm, len(flagged))
+	m.BestHits = out.best(0, len(flagged))
+	m.BestHarm = out.best(1, len(flagged))
 	m.HitRate = ratio(m.Hits, m.N)
 	m.HarmHitRate = ratio(m.HarmHits, m.Harm)
 	m.PAI = ratio(m.HitRate, m.AreaShare)
@@ -108,24 +142,6 @@ func sum(xs []float64) float64 {
 		s += x
 	}
 	return s
-}
-
-// topSum returns the sum of the m largest values of xs.
-func topSum(xs []float64, m int) float64 {
-	if m <= 0 {
-		return 0
-	}
-	pos := make([]float64, 0, 64)
-	for _, x := range xs {
-		if x > 0 {
-			pos = append(pos, x)
-		}
-	}
-	sort.Sort(sort.Reverse(sort.Float64Slice(pos)))
-	if m > len(pos) {
-		m = len(pos)
-	}
-	return sum(pos[:m])
 }
 
 // Median returns the median of the finite values, NaN when there are none.

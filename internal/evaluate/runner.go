@@ -285,9 +285,9 @@ func runKey(cfg Config, origins []Origin, key string, events []Event) ([]Result,
 			outcome := testOutcome(study, inWindow(events, o.TestFrom, o.TestTo, []string{g}))
 			in := &Input{Study: study, Events: train, From: o.TrainFrom, To: o.TrainTo}
 			for _, m := range cfg.Methods {
-				scores := m.Score(in)
+				ranked := Rank(m.Score(in))
 				for _, b := range cfg.Budgets {
-					flagged := Flag(scores, study.Area, study.Total, b)
+					flagged := Take(ranked, study.Area, study.Total, b)
 					met := Score(flagged, study.Area, study.Total, outcome)
 					res = append(res, result(m.Name, b, key, events[0].Force, g, cfg.Band.Name, oi, o, study, len(train), met))
 				}
@@ -362,6 +362,7 @@ func loadEvents(cfg Config, origins []Origin, scan ScanFunc) (map[string][]Event
 	}
 	byKey := map[string][]Event{}
 	read, monthOnlyOut, unknownCat := 0, 0, 0
+	cats := map[string]hotgrid.Category{}
 	err := scan(func(o *hotgrid.Offence) error {
 		read++
 		from, to := o.From, o.To
@@ -374,10 +375,14 @@ func loadEvents(cfg Config, origins []Origin, scan ScanFunc) (map[string][]Event
 		if !from.Before(hi) || to.Before(lo) {
 			return nil
 		}
-		cat, err := hotgrid.LookupCategory(o.Category)
-		if err != nil {
-			unknownCat++
-			return nil
+		cat, ok := cats[o.Category]
+		if !ok {
+			c, err := hotgrid.LookupCategory(o.Category)
+			if err != nil {
+				unknownCat++
+				return nil
+			}
+			cat, cats[o.Category] = c, c
 		}
 		share := 1.0
 		if !cfg.Band.AnyTime {
@@ -391,6 +396,7 @@ func loadEvents(cfg Config, origins []Origin, scan ScanFunc) (map[string][]Event
 		}
 		cell := geo.Parent(o.Cell, cfg.Res)
 		if o.Cell == 0 || geo.Resolution(o.Cell) < cfg.Res {
+			var err error
 			if cell, err = geo.CellAt(o.Lon, o.Lat, cfg.Res); err != nil {
 				return fmt.Errorf("offence %s (%s row %d): lon/lat: %w", o.ID, o.Source.File, o.Source.Row, err)
 			}

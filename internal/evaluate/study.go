@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/hotgrid/hotgrid/geo"
+	"github.com/hotgrid/hotgrid/internal/hotgrid"
 	"github.com/paulmach/orb"
 )
 
@@ -124,6 +125,21 @@ func dedupe(cs []uint64) []uint64 {
 	for i, c := range cs {
 		if i == 0 || c != cs[i-1] {
 			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Boundaries maps each unit's code to its geometry, for Config.Boundaries.
+// Pass units.Default().Units() for --by unit and units.DefaultForces().Units()
+// for forces (a force's code is its police.uk "Falls within" name).
+func Boundaries(sets ...[]hotgrid.Unit) map[string]orb.MultiPolygon {
+	out := map[string]orb.MultiPolygon{}
+	for _, us := range sets {
+		for _, u := range us {
+			if len(u.Geometry) > 0 {
+				out[u.Code] = u.Geometry
+			}
 		}
 	}
 	return out
