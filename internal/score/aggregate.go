@@ -1,0 +1,256 @@
+package score
+
+import (
+	"math"
+	"slices"
+	"time"
+
+	"github.com/hotgrid/hotgrid/geo"
+	"github.com/hotgrid/hotgrid/internal/hotgrid"
+)
+
+// aggKey identifies one unit's band sums for a window and filter.
+type aggKey struct {
+	unit, res int
+	from, to  int64
+	cats      string
+	halfLife  float64
+	knife     bool
+}
+
+// agg holds one unit's per-cell sums for every band: expected count, harm
+// and recency-weighted harm. A nil band slice means all zeros.
+type agg struct {
+	key               aggKey
+	st                *study
+	count, harm, rec  [][]float64 // [band][cell]
+	offences          int         // offence records kept
+	monthOnly, tooLng int
+	zeros             []float64
+}
+
+// aggregate returns (computing once) unit u's sums for n. Callers hold e.mu.
+func (e *Engine) aggregate(n *normQuery, u int) (*agg, error) {
+	key := aggKey{u, n.q.Resolution, n.from, n.to, n.catKey, n.halfLife, n.knife}
+	if a, ok := e.aggs[key]; ok {
+		return a, nil
+	}
+	st, err := e.study(u, n.q.Resolution)
+	if err != nil {
+		return nil, err
+	}
+	nb := len(e.bands)
+	a := &agg{key: key, st: st, count: make([][]float64, nb), harm: make([][]float64, nb), rec: make([][]float64, nb)}
+	a.zeros = make([]float64, len(st.cells))
+	ix, t := e.ix, e.ix.timed
+	res := n.q.Resolution
+	anchor := float64(n.to)
+	var last uint64
+	ci := -1
+	for i := int(ix.unitStart[u]); i < int(ix.unitStart[u+1]); i++ {
+		if !e.keep(n, i) {
+			continue
+		}
+		a.offences++
+		switch {
+		case ix.flags[i]&flagMonthOnly != 0:
+			a.monthOnly++
+		case ix.flags[i]&flagTooLong != 0:
+			a.tooLng++
+		}
+		if c := geo.Parent(ix.cell[i], res); c != last || ci < 0 {
+			last = c
+			ci, _ = st.find(c) // every offence cell is in its unit's study area
+		}
+		w := float64(ix.weight[i])
+		r := w * math.Exp2(-(anchor-float64(ix.mid[i]))/n.halfLife)
+		sh := ix.shares[i*t : (i+1)*t]
+		for b := 0; b < nb; b++ {
+			s := 1.0
+			if ti := e.timed[b]; ti >= 0 {
+				if sh[ti] == 0 {
+					continue
+				}
+				s = float64(sh[ti]) / shareScale
+			}
+			if a.count[b] == nil {
+				a.count[b] = make([]float64, len(st.cells))
+				a.harm[b] = make([]float64, len(st.cells))
+				a.rec[b] = make([]float64, len(st.cells))
+			}
+			a.count[b][ci] += s
+			a.harm[b][ci] += s * w
+			a.rec[b][ci] += s * r
+		}
+	}
+	e.aggs[key] = a
+	return a, nil
+}
+
+// values returns the per-cell values of a metric in band b.
+func (a *agg) values(b int, m hotgrid.Metric) []float64 {
+	var v []float64
+	switch m {
+	case hotgrid.MetricCount:
+		v = a.count[b]
+	case hotgrid.MetricRecency:
+		v = a.rec[b]
+	default:
+		v = a.harm[b]
+	}
+	if v == nil {
+		return a.zeros
+	}
+	return v
+}
+
+// scoreKey identifies one scored band of one unit.
+type scoreKey struct {
+	agg    aggKey
+	band   int
+	metric hotgrid.Metric
+	k      int
+}
+
+// scored is one unit's Gi* scores for one band and metric.
+type scored struct {
+	a       *agg
+	band    int
+	metric  hotgrid.Metric
+	z, p, q []float64
+	class   []hotgrid.Class
+	trend   []string
+	order   []int32 // cells with any offence, ranked: metric desc, count desc, cell asc
+	rank    []int32 // cell -> 1-based rank, 0 when unranked
+	periods int
+}
+
+// score returns (computing once) the scores of unit u for n. Callers hold e.mu.
+func (e *Engine) score(n *normQuery, u int) (*scored, error) {
+	a, err := e.aggregate(n, u)
+	if err != nil {
+		return nil, err
+	}
+	key := scoreKey{a.key, n.band, n.q.Metric, n.q.K}
+	if s, ok := e.scores[key]; ok {
+		return s, nil
+	}
+	nc := len(a.st.cells)
+	s := &scored{a: a, band: n.band, metric: n.q.Metric,
+		z: make([]float64, nc), p: make([]float64, nc), q: make([]float64, nc),
+		class: make([]hotgrid.Class, nc), trend: make([]string, nc), rank: make([]int32, nc)}
+	x := a.values(n.band, n.q.Metric)
+	g := a.st.neighbours(n.q.K)
+	g.giStar(x, s.z)
+	for i, z := range s.z {
+		s.p[i] = PValue(z)
+	}
+	benjaminiHochberg(s.p, s.q, make([]int32, nc))
+	for i := range s.z {
+		s.class[i] = Classify(s.z[i], s.q[i])
+	}
+	e.trends(n, u, s, g)
+	cnt := a.values(n.band, hotgrid.MetricCount)
+	for i := range cnt {
+		if cnt[i] > 0 || x[i] > 0 {
+			s.order = append(s.order, int32(i))
+		}
+	}
+	cells := a.st.cells
+	slices.SortFunc(s.order, func(i, j int32) int {
+		if c := cmpFloat(x[j], x[i]); c != 0 {
+			return c
+		}
+		if c := cmpFloat(cnt[j], cnt[i]); c != 0 {
+			return c
+		}
+		if cells[i] < cells[j] {
+			return -1
+		}
+		return 1
+	})
+	for r, i := range s.order {
+		s.rank[i] = int32(r + 1)
+	}
+	if len(e.scores) > 4096 {
+		clear(e.scores)
+		clear(e.aggs)
+	}
+	e.scores[key] = s
+	return s, nil
+}
+
+// trends fills s.trend with emerging hot spot classes from Gi* of the
+// metric (harm for recency) in each month of the window, or each week when
+// the window spans fewer than three months.
+func (e *Engine) trends(n *normQuery, u int, s *scored, g csr) {
+	ix := e.ix
+	mFrom := int(monthIndex(time.Unix(n.from, 0).In(e.loc)))
+	mTo := int(monthIndex(time.Unix(n.to-1, 0).In(e.loc)))
+	monthly := mTo-mFrom+1 >= 3
+	const week = 7 * 86400
+	periods := mTo - mFrom + 1
+	if !monthly {
+		periods = int((n.to - n.from + week - 1) / week)
+	}
+	s.periods = periods
+	if periods < 2 {
+		return
+	}
+	nc := len(s.a.st.cells)
+	vals := make([]float64, periods*nc)
+	res, t := n.q.Resolution, ix.timed
+	ti := e.timed[n.band]
+	var last uint64
+	ci := -1
+	for i := int(ix.unitStart[u]); i < int(ix.unitStart[u+1]); i++ {
+		if !e.keep(n, i) {
+			continue
+		}
+		sh := 1.0
+		if ti >= 0 {
+			if ix.shares[i*t+ti] == 0 {
+				continue
+			}
+			sh = float64(ix.shares[i*t+ti]) / shareScale
+		}
+		if c := geo.Parent(ix.cell[i], res); c != last || ci < 0 {
+			last = c
+			ci, _ = s.a.st.find(c)
+		}
+		p := int(ix.month[i]) - mFrom
+		if !monthly {
+			p = int((ix.mid[i] - n.from) / week)
+		}
+		if p < 0 || p >= periods {
+			continue
+		}
+		if s.metric != hotgrid.MetricCount {
+			sh *= float64(ix.weight[i])
+		}
+		vals[p*nc+ci] += sh
+	}
+	zs := make([]float64, periods*nc)
+	sig := make([]bool, nc)
+	for p := 0; p < periods; p++ {
+		z := zs[p*nc : (p+1)*nc]
+		g.giStar(vals[p*nc:(p+1)*nc], z)
+		for i, v := range z {
+			if PValue(v) < TrendAlpha {
+				sig[i] = true
+			}
+		}
+	}
+	zc, pc := make([]float64, periods), make([]float64, periods)
+	for i := 0; i < nc; i++ {
+		if !sig[i] {
+			s.trend[i] = TrendNone
+			continue
+		}
+		for p := 0; p < periods; p++ {
+			zc[p] = zs[p*nc+i]
+			pc[p] = PValue(zc[p])
+		}
+		s.trend[i] = EmergingClass(zc, pc)
+	}
+}
