@@ -20,6 +20,9 @@ func loadStatic(fsys fs.FS) (map[string]*Response, error) {
 		if err != nil || d.IsDir() {
 			return err
 		}
+		if strings.HasPrefix(path.Base(p), ".") {
+			return nil // .gitkeep and the like
+		}
 		b, err := fs.ReadFile(fsys, p)
 		if err != nil {
 			return fmt.Errorf("server: read page file %s: %w", p, err)

@@ -1,0 +1,527 @@
+// hotgrid map page: hexagon vector tiles coloured by metric or Gi* class,
+// hot grid outlines with rank labels, knife-point robbery markers and unit
+// outlines, driven by controls whose state lives in the URL hash.
+import * as maplibregl from 'maplibre-gl';
+
+const RAMP = ['#fff3bf', '#fed976', '#feb24c', '#fd8d3c', '#e8482a', '#b10026'];
+const CLASSES = [
+  ['hot-99', '#a50f15', 'Hot spot, 99%'],
+  ['hot-95', '#e3452f', 'Hot spot, 95%'],
+  ['hot-90', '#fc9272', 'Hot spot, 90%'],
+  ['not-significant', '#e9e9ec', 'Not significant'],
+  ['cold-90', '#b7d3ea', 'Cold spot, 90%'],
+  ['cold-95', '#6baed6', 'Cold spot, 95%'],
+  ['cold-99', '#2c6fb0', 'Cold spot, 99%'],
+];
+const METRIC_LABEL = { harm: 'Harm (crime severity score)', count: 'Offences (expected count)', recency: 'Recency-weighted harm' };
+const FILTERS = ['unit', 'band', 'from', 'to', 'metric', 'category'];
+
+const $ = (id) => document.getElementById(id);
+const el = (tag, attrs = {}, ...kids) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else if (k === 'style') Object.assign(e.style, v); // CSSOM, allowed by the CSP (style attributes are not)
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v);
+  }
+  for (const k of kids) if (k != null) e.append(k);
+  return e;
+};
+const fmt = (v, d = 1) => (v == null || Number.isNaN(v) ? '–' : Number(v).toLocaleString('en-GB', { minimumFractionDigits: d, maximumFractionDigits: d }));
+const fmtP = (v) => (v == null ? '–' : v < 0.001 ? '<0.001' : Number(v).toFixed(3));
+
+// hook for tests and for people poking at the page
+const hook = (window.__hotgrid = { requests: [], renders: 0, ready: false });
+
+const state = {
+  unit: '', band: '', from: '', to: '', metric: 'harm', colour: 'metric', category: '', top: 10,
+  grids: true, knife: true, units: true, view: null,
+};
+
+let map;
+let meta = { units: null, bands: [], config: {} };
+let shown = { summary: null, hotgrids: null, knife: null };
+let markers = [];
+let loadSeq = 0;
+
+async function api(path, params) {
+  const qs = params ? new URLSearchParams(params).toString() : '';
+  const url = path + (qs ? '?' + qs : '');
+  hook.requests.push(url);
+  const res = await fetch(url);
+  if (!res.ok) {
+    let msg = res.status + ' ' + res.statusText;
+    try { const b = await res.json(); msg = b.error + (b.parameter ? ` (${b.parameter})` : ''); } catch { /* not json */ }
+    throw new Error(msg);
+  }
+  return res.json();
+}
+
+function filterParams(extra = {}) {
+  const p = {};
+  for (const k of FILTERS) if (state[k]) p[k] = state[k];
+  return { ...p, ...extra };
+}
+
+// --- URL state -------------------------------------------------------------
+
+function readHash() {
+  const h = new URLSearchParams(location.hash.slice(1));
+  for (const k of ['unit', 'band', 'from', 'to', 'metric', 'colour', 'category']) if (h.has(k)) state[k] = h.get(k);
+  if (h.has('top')) state.top = Math.max(1, Math.min(50, parseInt(h.get('top'), 10) || 10));
+  for (const k of ['grids', 'knife', 'units']) if (h.has(k)) state[k] = h.get(k) !== '0';
+  const m = (h.get('map') || '').split('/').map(Number);
+  if (m.length === 3 && m.every(Number.isFinite)) state.view = { zoom: m[0], center: [m[2], m[1]] };
+}
+
+function writeHash() {
+  const h = new URLSearchParams();
+  for (const k of ['unit', 'band', 'from', 'to', 'category']) if (state[k]) h.set(k, state[k]);
+  if (state.metric !== 'harm') h.set('metric', state.metric);
+  if (state.colour !== 'metric') h.set('colour', state.colour);
+  if (state.top !== 10) h.set('top', state.top);
+  for (const k of ['grids', 'knife', 'units']) if (!state[k]) h.set(k, '0');
+  if (map) {
+    const c = map.getCenter();
+    h.set('map', `${map.getZoom().toFixed(2)}/${c.lat.toFixed(5)}/${c.lng.toFixed(5)}`);
+  }
+  history.replaceState(null, '', '#' + h.toString().replaceAll('%2F', '/'));
+}
+
+// --- controls --------------------------------------------------------------
+
+function fillControls() {
+  const unitSel = $('unit');
+  for (const f of meta.units.features) {
+    unitSel.append(el('option', { value: f.properties.code, text: `${f.properties.name} (${f.properties.code})` }));
+  }
+  const bandSel = $('band');
+  for (const b of meta.bands) bandSel.append(el('option', { value: b.any_time ? '' : b.name, text: b.label || b.name }));
+  const catSel = $('category');
+  for (const c of meta.config.categories || []) {
+    const [slug, name] = c.split('|');
+    catSel.append(el('option', { value: slug, text: name }));
+  }
+  syncControls();
+  const onChange = () => {
+    state.unit = unitSel.value; state.band = bandSel.value; state.from = $('from').value; state.to = $('to').value;
+    state.metric = $('metric').value; state.colour = $('colour').value; state.category = catSel.value;
+    state.top = Math.max(1, Math.min(50, parseInt($('top').value, 10) || 10));
+    state.grids = $('show-grids').checked; state.knife = $('show-knife').checked; state.units = $('show-units').checked;
+  };
+  $('controls').addEventListener('change', (e) => {
+    const before = JSON.stringify(filterParams({ top: state.top }));
+    const unitBefore = state.unit;
+    onChange();
+    writeHash();
+    if (JSON.stringify(filterParams({ top: state.top })) !== before) {
+      reload({ fit: state.unit !== unitBefore });
+    } else {
+      restyle();
+    }
+    e.stopPropagation();
+  });
+  $('controls').addEventListener('submit', (e) => e.preventDefault());
+}
+
+function syncControls() {
+  $('unit').value = state.unit; $('band').value = state.band; $('from').value = state.from; $('to').value = state.to;
+  $('metric').value = state.metric; $('colour').value = state.colour; $('category').value = state.category;
+  $('top').value = state.top;
+  $('show-grids').checked = state.grids; $('show-knife').checked = state.knife; $('show-units').checked = state.units;
+}
+
+// --- map -------------------------------------------------------------------
+
+function tileURL() {
+  const qs = new URLSearchParams(filterParams()).toString();
+  return `${location.origin}/tiles/{z}/{x}/{y}.mvt${qs ? '?' + qs : ''}`;
+}
+
+function baseStyle() {
+  const style = {
+    version: 8,
+    sources: {},
+    layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#eef0f2' } }],
+  };
+  if (meta.config.basemap) {
+    style.sources.basemap = { type: 'raster', tiles: [meta.config.basemap], tileSize: 256, attribution: meta.config.basemap_attribution || '' };
+    style.layers.push({ id: 'basemap', type: 'raster', source: 'basemap', paint: { 'raster-opacity': 0.85, 'raster-saturation': -0.6 } });
+  }
+  return style;
+}
+
+function addLayers() {
+  map.addSource('units', { type: 'geojson', data: meta.units });
+  map.addLayer({ id: 'units-fill', type: 'fill', source: 'units', paint: { 'fill-color': '#ffffff', 'fill-opacity': meta.config.basemap ? 0 : 0.9 } });
+  map.addSource('cells', { type: 'vector', tiles: [tileURL()], minzoom: 8, maxzoom: 16, attribution: 'hotgrid' });
+  map.addLayer({ id: 'cells-fill', type: 'fill', source: 'cells', 'source-layer': 'cells', paint: { 'fill-color': '#ccc', 'fill-opacity': 0.8 } });
+  map.addLayer({ id: 'cells-line', type: 'line', source: 'cells', 'source-layer': 'cells', minzoom: 12,
+    paint: { 'line-color': '#ffffff', 'line-width': 0.4, 'line-opacity': 0.6 } });
+  map.addLayer({ id: 'units-line', type: 'line', source: 'units', paint: { 'line-color': '#39414d', 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1, 14, 2.5], 'line-opacity': 0.85 } });
+  map.addSource('hotgrids', { type: 'geojson', data: emptyFC() });
+  map.addLayer({ id: 'areas-line', type: 'line', source: 'hotgrids', filter: ['==', ['get', 'kind'], 'patrol_area'],
+    paint: { 'line-color': '#1d2b53', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 2, 15, 4], 'line-dasharray': [2, 1] } });
+  map.addLayer({ id: 'grids-line', type: 'line', source: 'hotgrids', filter: ['==', ['get', 'kind'], 'cell'],
+    paint: { 'line-color': '#111827', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1.2, 15, 2.5] } });
+  map.addSource('knife', { type: 'geojson', data: emptyFC() });
+  map.addLayer({ id: 'knife-halo', type: 'circle', source: 'knife', paint: { 'circle-radius': 11, 'circle-color': '#ffffff', 'circle-opacity': 0.9 } });
+  map.addLayer({ id: 'knife', type: 'circle', source: 'knife',
+    paint: { 'circle-radius': 7, 'circle-color': '#7a0177', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 } });
+  map.addLayer({ id: 'selected', type: 'line', source: 'cells', 'source-layer': 'cells', filter: ['==', ['get', 'h3'], ''],
+    paint: { 'line-color': '#00b4d8', 'line-width': 4 } });
+
+  map.on('click', 'cells-fill', (e) => {
+    const f = e.features && e.features[0];
+    if (f) openDetail(f.properties.h3);
+  });
+  map.on('mouseenter', 'cells-fill', () => { map.getCanvas().style.cursor = 'pointer'; });
+  map.on('mouseleave', 'cells-fill', () => { map.getCanvas().style.cursor = ''; });
+  map.on('moveend', writeHash);
+}
+
+const emptyFC = () => ({ type: 'FeatureCollection', features: [] });
+
+function colourExpr() {
+  if (state.colour === 'class') {
+    const m = ['match', ['get', 'class']];
+    for (const [c, col] of CLASSES) m.push(c, col);
+    m.push('#e9e9ec');
+    return m;
+  }
+  const br = (shown.summary && shown.summary.breaks[state.metric]) || [];
+  if (br.length === 0) return RAMP[2];
+  const e = ['step', ['get', state.metric], RAMP[0]];
+  br.forEach((b, i) => e.push(b, RAMP[Math.min(i + 1, RAMP.length - 1)]));
+  return e;
+}
+
+function restyle() {
+  if (!map || !map.getLayer('cells-fill')) return;
+  map.setPaintProperty('cells-fill', 'fill-color', colourExpr());
+  map.setPaintProperty('cells-fill', 'fill-opacity', state.colour === 'class'
+    ? ['match', ['get', 'class'], 'not-significant', 0.45, 0.85]
+    : ['case', ['<=', ['get', state.metric], 0], 0.25, 0.82]);
+  const vis = (on) => (on ? 'visible' : 'none');
+  for (const id of ['grids-line', 'areas-line']) map.setLayoutProperty(id, 'visibility', vis(state.grids));
+  for (const id of ['knife', 'knife-halo']) map.setLayoutProperty(id, 'visibility', vis(state.knife));
+  map.setLayoutProperty('units-line', 'visibility', vis(state.units));
+  for (const m of markers) m.getElement().style.display = state.grids ? '' : 'none';
+  for (const m of unitLabels) m.getElement().style.display = state.units ? '' : 'none';
+  renderLegend();
+}
+
+// --- data ------------------------------------------------------------------
+
+function centroid(geom) {
+  const ring = geom.type === 'Polygon' ? geom.coordinates[0] : geom.coordinates[0][0];
+  let x = 0, y = 0;
+  const n = ring.length - 1;
+  for (let i = 0; i < n; i++) { x += ring[i][0]; y += ring[i][1]; }
+  return [x / n, y / n];
+}
+
+function bboxOf(features) {
+  let b = [180, 90, -180, -90];
+  const visit = (c) => {
+    if (typeof c[0] === 'number') { b = [Math.min(b[0], c[0]), Math.min(b[1], c[1]), Math.max(b[2], c[0]), Math.max(b[3], c[1])]; return; }
+    for (const x of c) visit(x);
+  };
+  for (const f of features) if (f.geometry) visit(f.geometry.coordinates);
+  return b[0] <= b[2] ? b : null;
+}
+
+async function reload({ fit = false } = {}) {
+  const seq = ++loadSeq;
+  setStatus('Loading…');
+  document.documentElement.dataset.loading = 'true';
+  try {
+    const [summary, hotgrids, knife] = await Promise.all([
+      api('/api/v1/summary', filterParams()),
+      api('/api/v1/hotgrids', filterParams({ top: state.top })),
+      api('/api/v1/knife-robbery-hotspots', knifeParams()),
+    ]);
+    if (seq !== loadSeq) return;
+    shown = { summary, hotgrids, knife };
+    map.getSource('cells').setTiles([tileURL()]);
+    map.getSource('hotgrids').setData(hotgrids);
+    map.getSource('knife').setData({
+      type: 'FeatureCollection',
+      features: knife.features.filter((f) => f.properties.kind === 'cell')
+        .map((f) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: centroid(f.geometry) }, properties: f.properties })),
+    });
+    drawRankLabels(hotgrids);
+    renderList(hotgrids);
+    renderNotes(hotgrids, knife);
+    updateDownloads();
+    restyle();
+    if (fit) fitToSelection();
+    setStatus('');
+    await idle();
+    if (seq !== loadSeq) return;
+    hook.renders++;
+    document.documentElement.dataset.renders = String(hook.renders);
+    if (!hook.ready) {
+      hook.ready = true;
+      hook.readyMs = performance.now();
+      window.__hotgridReady = true;
+      document.documentElement.dataset.ready = 'true';
+    }
+  } catch (err) {
+    if (seq === loadSeq) setStatus('Could not load: ' + err.message, true);
+  } finally {
+    if (seq === loadSeq) delete document.documentElement.dataset.loading;
+  }
+}
+
+function knifeParams() {
+  const p = {};
+  for (const k of ['unit', 'from', 'to']) if (state[k]) p[k] = state[k];
+  return p;
+}
+
+function idle() {
+  return new Promise((resolve) => {
+    // wait for the tiles asked for by setTiles and the new GeoJSON to draw
+    map.once('idle', resolve);
+    map.triggerRepaint();
+  });
+}
+
+function fitToSelection() {
+  let feats = meta.units.features;
+  if (state.unit) feats = feats.filter((f) => state.unit.split(',').includes(f.properties.code));
+  const b = bboxOf(feats);
+  if (b) map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 40, duration: 0 });
+}
+
+function drawRankLabels(fc) {
+  for (const m of markers) m.remove();
+  markers = [];
+  const cells = fc.features.filter((f) => f.properties.kind === 'cell').slice(0, 100);
+  for (const f of cells) {
+    const p = f.properties;
+    const badge = el('button', { class: 'rank', type: 'button', title: `Rank ${p.rank} in ${p.unit}: ${p.h3}`, 'data-h3': p.h3, text: String(p.rank) });
+    badge.addEventListener('click', (e) => { e.stopPropagation(); openDetail(p.h3); });
+    markers.push(new maplibregl.Marker({ element: badge }).setLngLat(centroid(f.geometry)).addTo(map));
+  }
+}
+
+let unitLabels = [];
+function drawUnitLabels() {
+  for (const f of meta.units.features) {
+    const b = bboxOf([f]);
+    if (!b) continue;
+    const lab = el('div', { class: 'unit-label', text: f.properties.name });
+    unitLabels.push(new maplibregl.Marker({ element: lab }).setLngLat(centroid(largestPolygon(f.geometry))).addTo(map));
+  }
+}
+
+function largestPolygon(g) {
+  if (g.type === 'Polygon') return g;
+  let best = null, area = -1;
+  for (const p of g.coordinates) {
+    const b = bboxOf([{ geometry: { coordinates: p } }]);
+    const a = (b[2] - b[0]) * (b[3] - b[1]);
+    if (a > area) { area = a; best = p; }
+  }
+  return { type: 'Polygon', coordinates: best };
+}
+
+// --- side panel --------------------------------------------------------------
+
+function renderLegend() {
+  const lg = $('legend');
+  lg.replaceChildren();
+  if (state.colour === 'class') {
+    lg.append(el('h2', { text: 'Getis-Ord Gi* significance' }));
+    const counts = (shown.summary && shown.summary.classes) || {};
+    for (const [c, col, label] of CLASSES) {
+      lg.append(el('div', { class: 'key' }, el('span', { class: 'swatch', style: { background: col } }), el('span', { text: label }), el('span', { class: 'muted', text: counts[c] ? fmt(counts[c], 0) : '' })));
+    }
+  } else {
+    lg.append(el('h2', { text: METRIC_LABEL[state.metric] + ' per cell' }));
+    const br = (shown.summary && shown.summary.breaks[state.metric]) || [];
+    const scale = el('div', { class: 'scale' });
+    const labels = el('div', { class: 'scale-labels' });
+    const edges = [0, ...br];
+    edges.forEach((b, i) => {
+      scale.append(el('span', { style: { background: RAMP[Math.min(i, RAMP.length - 1)] } }));
+      labels.append(el('span', { text: i === 0 ? '0' : fmt(b, b < 10 ? 1 : 0) }));
+    });
+    lg.append(scale, labels);
+  }
+  const keys = el('div', { class: 'keys' });
+  keys.append(el('div', { class: 'key' }, el('span', { class: 'swatch outline' }), el('span', { text: `Top ${state.top} hot grid cell (rank label)` })));
+  keys.append(el('div', { class: 'key' }, el('span', { class: 'swatch dashed' }), el('span', { text: 'Patrol area' })));
+  keys.append(el('div', { class: 'key' }, el('span', { class: 'swatch knife' }), el('span', { text: 'Knife-point robbery hotspot' })));
+  lg.append(keys);
+}
+
+function renderList(fc) {
+  const list = $('list');
+  list.replaceChildren();
+  const cells = fc.features.filter((f) => f.properties.kind === 'cell');
+  $('count').textContent = `${cells.length} cells`;
+  for (const f of cells) {
+    const p = f.properties;
+    const li = el('li', { 'data-h3': p.h3 },
+      el('span', { class: 'badge', text: String(p.rank) }),
+      el('span', { class: 'what' }, el('strong', { text: p.unit }), el('span', { class: 'muted', text: ` ${p.peak_band || ''}` })),
+      el('span', { class: 'num', text: fmt(p[state.metric], state.metric === 'count' ? 1 : 0) }));
+    li.addEventListener('click', () => {
+      map.easeTo({ center: centroid(f.geometry), zoom: Math.max(map.getZoom(), 14) });
+      openDetail(p.h3);
+    });
+    list.append(li);
+  }
+}
+
+function renderNotes(hot, knife) {
+  const notes = [...new Set([...(hot.provenance?.notes || []), ...(knife.provenance?.notes || [])])];
+  const box = $('notes');
+  box.replaceChildren(...notes.map((n) => el('p', { text: n })));
+  box.hidden = notes.length === 0;
+}
+
+function updateDownloads() {
+  const qs = (fmtName) => new URLSearchParams(filterParams({ top: state.top, format: fmtName })).toString();
+  $('download').href = '/api/v1/export?' + qs('geojson');
+  $('dl-csv').href = '/api/v1/export?' + qs('csv');
+  $('dl-kml').href = '/api/v1/export?' + qs('kml');
+  $('dl-gpkg').href = '/api/v1/export?' + qs('gpkg');
+}
+
+async function openDetail(h3) {
+  const box = $('detail');
+  box.hidden = false;
+  box.dataset.h3 = h3;
+  delete box.dataset.loaded;
+  box.replaceChildren(el('p', { class: 'muted', text: 'Loading ' + h3 + '…' }));
+  map.setFilter('selected', ['==', ['get', 'h3'], h3]);
+  let d;
+  try {
+    const res = await api('/api/v1/cells/' + h3, filterParams());
+    if (box.dataset.h3 !== h3) return;
+    d = res;
+  } catch (err) {
+    box.replaceChildren(el('p', { class: 'error', text: err.message }), closeButton());
+    return;
+  }
+  const row = (label, field, text) => el('tr', {}, el('th', { text: label }), el('td', { 'data-field': field, text }));
+  const cls = CLASSES.find((c) => c[0] === d.class);
+  const facts = el('table', { class: 'facts' },
+    row('Rank in unit', 'rank', String(d.rank)),
+    row('Offences (expected)', 'count', fmt(d.count, 2)),
+    row('Harm (CSS)', 'harm', fmt(d.harm, 1)),
+    row('Recency-weighted', 'recency', fmt(d.recency, 1)),
+    row('Gi* z-score', 'z', fmt(d.z, 2)),
+    row('p / q (FDR)', 'p', `${fmtP(d.p)} / ${fmtP(d.q)}`),
+    row('Trend', 'trend', d.trend || '–'),
+    row('Peak band', 'peak_band', d.peak_band || '–'),
+    row('Knife robberies', 'knife', fmt(d.knife_robberies, 1)),
+    d.patrol_area ? row('Patrol area', 'patrol_area', d.patrol_area) : null);
+  const byCat = Object.entries(d.by_category || {}).sort((a, b) => b[1] - a[1]).filter(([, v]) => v > 0);
+  const catTable = el('table', { class: 'breakdown' }, ...byCat.map(([k, v]) => el('tr', {}, el('th', { text: k }), el('td', { 'data-category': k, text: fmt(v, 1) }))));
+  const byBand = Object.entries(d.by_band || {});
+  const bandTable = el('table', { class: 'breakdown' }, ...byBand.map(([k, v]) => el('tr', {}, el('th', { text: bandLabel(k) }), el('td', { 'data-band': k, text: fmt(v, 1) }))));
+  box.replaceChildren(
+    el('header', {}, el('div', {},
+      el('h2', { text: `Cell ${d.h3}` }),
+      el('p', { class: 'muted', text: `${unitName(d.unit)} · ` }, el('span', { class: 'pill' + (d.class && d.class.startsWith('hot-99') ? ' dark' : ''), style: { background: cls ? cls[1] : '#ccc' }, text: cls ? cls[2] : d.class }))),
+    closeButton()),
+    facts,
+    el('h3', { text: 'Monthly offences' }), sparkline(d.monthly || []),
+    el('h3', { text: 'By crime type' }), catTable,
+    el('h3', { text: 'By time band' }), bandTable);
+  box.dataset.loaded = 'true';
+}
+
+function closeButton() {
+  return el('button', { class: 'close', type: 'button', 'aria-label': 'Close', text: '×', onclick: () => {
+    $('detail').hidden = true;
+    map.setFilter('selected', ['==', ['get', 'h3'], '']);
+  } });
+}
+
+function unitName(code) {
+  const f = meta.units.features.find((u) => u.properties.code === code);
+  return f ? `${f.properties.name} (${code})` : code || 'outside units';
+}
+
+function bandLabel(name) {
+  const b = meta.bands.find((x) => x.name === name);
+  return b ? b.label || b.name : name;
+}
+
+function sparkline(months) {
+  const w = 260, h = 56, n = months.length;
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', `0 0 ${w} ${h + 14}`);
+  svg.setAttribute('class', 'spark');
+  if (n === 0) return el('p', { class: 'muted', text: 'No monthly series.' });
+  const max = Math.max(...months.map((m) => m.count), 1e-9);
+  const bw = w / n;
+  months.forEach((m, i) => {
+    const r = document.createElementNS(ns, 'rect');
+    const bh = (m.count / max) * h;
+    r.setAttribute('x', (i * bw + 1).toFixed(1));
+    r.setAttribute('y', (h - bh).toFixed(1));
+    r.setAttribute('width', Math.max(bw - 2, 1).toFixed(1));
+    r.setAttribute('height', bh.toFixed(1));
+    const t = document.createElementNS(ns, 'title');
+    t.textContent = `${m.month}: ${fmt(m.count, 1)} offences`;
+    r.append(t);
+    svg.append(r);
+  });
+  for (const [i, anchor] of [[0, 'start'], [n - 1, 'end']]) {
+    const t = document.createElementNS(ns, 'text');
+    t.setAttribute('x', anchor === 'start' ? 0 : w);
+    t.setAttribute('y', h + 12);
+    t.setAttribute('text-anchor', anchor);
+    t.textContent = months[i].month;
+    svg.append(t);
+  }
+  return svg;
+}
+
+function setStatus(text, error = false) {
+  const s = $('status');
+  s.textContent = text;
+  s.classList.toggle('error', error);
+  s.hidden = !text;
+}
+
+// --- start -------------------------------------------------------------------
+
+async function start() {
+  maplibregl.setWorkerUrl(new URL('maplibre-gl-worker.mjs', location.href).href);
+  readHash();
+  setStatus('Loading…');
+  const [config, units, bands] = await Promise.all([api('/api/v1/config'), api('/api/v1/units'), api('/api/v1/bands')]);
+  meta = { config, units, bands };
+  fillControls();
+  map = new maplibregl.Map({
+    container: 'map',
+    style: baseStyle(),
+    center: state.view ? state.view.center : [-1.89, 52.48],
+    zoom: state.view ? state.view.zoom : 9,
+    minZoom: 7,
+    maxZoom: 18,
+    attributionControl: { compact: false, customAttribution: 'Boundaries: ONS/OS (approximate NPUs)' },
+    hash: false,
+  });
+  hook.map = map;
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+  map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
+  await new Promise((resolve) => map.once('load', resolve));
+  addLayers();
+  drawUnitLabels();
+  if (!state.view) fitToSelection();
+  await reload();
+}
+
+start().catch((err) => setStatus('Could not start: ' + err.message, true));
