@@ -49,6 +49,7 @@ func migrations() []string {
 	CREATE INDEX offences_cell ON offences(cell);
 	CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 	INSERT INTO meta (key, value) VALUES ('data_version', 0);`,
+		migratePlans, migrateAccounts, migrateAudit, // 2-4: plans.go, accounts.go, audit.go
 	}
 }
 

@@ -1,0 +1,99 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/hotgrid/hotgrid/internal/hotgrid"
+)
+
+// migrateAudit adds the audit trail. Triggers refuse updates and deletes,
+// so the application cannot alter it; someone with write access to the file
+// still can, which the hash chain (audit.Verify) detects.
+const migrateAudit = `CREATE TABLE audit (
+	seq       INTEGER PRIMARY KEY,
+	time      TEXT    NOT NULL,
+	user      TEXT    NOT NULL,
+	action    TEXT    NOT NULL,
+	objects   TEXT    NOT NULL,
+	recipient TEXT    NOT NULL DEFAULT '',
+	outcome   TEXT    NOT NULL,
+	detail    TEXT    NOT NULL DEFAULT '',
+	prev      TEXT    NOT NULL,
+	hash      TEXT    NOT NULL
+);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;`
+
+var _ hotgrid.AuditStore = (*DB)(nil)
+
+const auditCols = `seq, time, user, action, objects, recipient, outcome, detail, prev, hash`
+
+func scanAudit(r rowScanner) (*hotgrid.AuditRecord, error) {
+	var a hotgrid.AuditRecord
+	var t, objs string
+	if err := r.Scan(&a.Seq, &t, &a.User, &a.Action, &objs, &a.Recipient, &a.Outcome, &a.Detail, &a.Prev, &a.Hash); err != nil {
+		return nil, err
+	}
+	var err error
+	if a.Time, err = parseTextTime(t); err != nil {
+		return nil, fmt.Errorf("audit %d: %w", a.Seq, err)
+	}
+	if err := json.Unmarshal([]byte(objs), &a.Objects); err != nil {
+		return nil, fmt.Errorf("audit %d: objects: %w", a.Seq, err)
+	}
+	return &a, nil
+}
+
+// LastAudit implements hotgrid.AuditStore.
+func (d *DB) LastAudit(ctx context.Context) (*hotgrid.AuditRecord, error) {
+	a, err := scanAudit(d.db.QueryRowContext(ctx, `SELECT `+auditCols+` FROM audit ORDER BY seq DESC LIMIT 1`))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("last audit record: %w", err)
+	}
+	return a, nil
+}
+
+// InsertAudit implements hotgrid.AuditStore.
+func (d *DB) InsertAudit(ctx context.Context, a *hotgrid.AuditRecord) error {
+	objs := a.Objects
+	if objs == nil {
+		objs = []string{}
+	}
+	b, err := json.Marshal(objs)
+	if err != nil {
+		return fmt.Errorf("encode objects: %w", err)
+	}
+	_, err = d.db.ExecContext(ctx, `INSERT INTO audit (`+auditCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.Seq, textTime(a.Time), a.User, a.Action, string(b), a.Recipient, a.Outcome, a.Detail, a.Prev, a.Hash)
+	if isUnique(err) {
+		return hotgrid.Errorf(hotgrid.ECONFLICT, "audit record %d exists", a.Seq)
+	} else if err != nil {
+		return fmt.Errorf("insert audit record: %w", err)
+	}
+	return nil
+}
+
+// ScanAudit implements hotgrid.AuditStore.
+func (d *DB) ScanAudit(ctx context.Context, fn func(*hotgrid.AuditRecord) error) error {
+	rows, err := d.db.QueryContext(ctx, `SELECT `+auditCols+` FROM audit ORDER BY seq`)
+	if err != nil {
+		return fmt.Errorf("scan audit: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		a, err := scanAudit(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(a); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
