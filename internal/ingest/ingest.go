@@ -1,0 +1,445 @@
+// Package ingest reads police offence files into a hotgrid.OffenceStore.
+//
+// Two formats are read, plain or gzip-compressed (detected by the magic
+// bytes), with or without a UTF-8 byte-order mark and with LF or CRLF line
+// ends:
+//
+//   - "police-uk": a data.police.uk street-level CSV with its exact 12-column
+//     header. Dates have month precision: an offence is MonthOnly, from the
+//     first instant of its month to the first instant of the next, both in
+//     Europe/London (the zone every hotgrid band uses), so a June offence
+//     starts at 2025-05-31T23:00Z. "Falls within" is the force.
+//   - "mapped": a force's own CSV extract whose columns a Mapping names,
+//     with lon/lat or British National Grid easting/northing (converted to
+//     WGS84 by BNGToWGS84).
+//
+// Every row becomes an offence or a hotgrid.Rejection naming the file, line,
+// field and reason; nothing is dropped silently. Each file is stored in one
+// transaction, all or nothing, and ingesting a file again adds nothing:
+// offences are keyed by their ID (police.uk Crime ID, force reference) or,
+// without one, by "<sha256 of the file>:<line>".
+package ingest
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/hotgrid/hotgrid/geo"
+	"github.com/hotgrid/hotgrid/internal/hotgrid"
+)
+
+// CodeCategories maps Home Office offence codes to police.uk categories
+// (the severity table implements it).
+type CodeCategories interface {
+	CategoryOf(code string) (string, bool)
+}
+
+// Ingester reads files into Store. Units (optional) assigns offences to
+// units by location; Codes (optional) gives the category of offences that
+// carry only an offence code. Rejects, when set, receives every rejected row
+// as CSV (file,line,field,reason,record); Progress, when set, a progress line
+// per file. An Ingester is not safe for concurrent use.
+type Ingester struct {
+	Store    hotgrid.OffenceStore
+	Units    hotgrid.UnitLocator
+	Codes    CodeCategories
+	Strict   bool // fail a file on its first bad row
+	Rejects  io.Writer
+	Progress io.Writer
+
+	rejects *csv.Writer
+}
+
+// maxExamples bounds the examples a summary lists.
+const maxExamples = 10
+
+// FileSummary is the outcome of one file.
+type FileSummary struct {
+	File       string `json:"file"`
+	Hash       string `json:"hash,omitempty"`
+	Format     string `json:"format,omitempty"`
+	RowsRead   int    `json:"rows_read"`
+	Accepted   int    `json:"accepted"`
+	Rejected   int    `json:"rejected"`
+	Added      int    `json:"added"`
+	Duplicates int    `json:"duplicates"`
+	Error      string `json:"error,omitempty"`
+}
+
+// Summary is the outcome of one or more files. Accepted rows are valid
+// offences; Added are the accepted ones new to the store, Duplicates the
+// rest (stored already, or repeating a Crime ID of an earlier row of the
+// same file, which DuplicateIDs counts and DuplicateExamples shows). Rows of
+// a file that failed count in RowsRead, Accepted and Rejected but add
+// nothing. PerForce and PerUnit count accepted rows; offences outside every
+// unit count under hotgrid.UnitOutsideLabel.
+type Summary struct {
+	RowsRead          int            `json:"rows_read"`
+	Accepted          int            `json:"accepted"`
+	Rejected          int            `json:"rejected"`
+	Added             int            `json:"added"`
+	Duplicates        int            `json:"duplicates"`
+	DuplicateIDs      int            `json:"duplicate_ids_in_file"`
+	DuplicateExamples []string       `json:"duplicate_examples,omitempty"`
+	RejectedByReason  map[string]int `json:"rejected_by_reason"`
+	RejectExamples    []string       `json:"reject_examples,omitempty"`
+	PerForce          map[string]int `json:"per_force"`
+	PerUnit           map[string]int `json:"per_unit"`
+	FilesFailed       int            `json:"files_failed"`
+	Files             []FileSummary  `json:"files"`
+}
+
+// NewSummary returns an empty summary with its maps made.
+func NewSummary() Summary {
+	return Summary{RejectedByReason: map[string]int{}, PerForce: map[string]int{}, PerUnit: map[string]int{}, Files: []FileSummary{}}
+}
+
+// Add merges o into s.
+func (s *Summary) Add(o Summary) {
+	if s.RejectedByReason == nil {
+		*s = NewSummary()
+	}
+	s.RowsRead += o.RowsRead
+	s.Accepted += o.Accepted
+	s.Rejected += o.Rejected
+	s.Added += o.Added
+	s.Duplicates += o.Duplicates
+	s.DuplicateIDs += o.DuplicateIDs
+	s.DuplicateExamples = appendExamples(s.DuplicateExamples, o.DuplicateExamples...)
+	s.RejectExamples = appendExamples(s.RejectExamples, o.RejectExamples...)
+	s.FilesFailed += o.FilesFailed
+	for k, v := range o.RejectedByReason {
+		s.RejectedByReason[k] += v
+	}
+	for k, v := range o.PerForce {
+		s.PerForce[k] += v
+	}
+	for k, v := range o.PerUnit {
+		s.PerUnit[k] += v
+	}
+	s.Files = append(s.Files, o.Files...)
+}
+
+// appendExamples appends up to maxExamples in all.
+func appendExamples(dst []string, src ...string) []string {
+	for _, e := range src {
+		if len(dst) >= maxExamples {
+			break
+		}
+		dst = append(dst, e)
+	}
+	return dst
+}
+
+// IngestFile ingests the file at path. format is FormatPoliceUK,
+// FormatMapped (m required) or "" to detect it from the header. The file's
+// name in the store and in rejections is its base name.
+func (in *Ingester) IngestFile(ctx context.Context, path, format string, m *Mapping) (Summary, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		s := NewSummary()
+		return s.failed(filepath.Base(path), err), err
+	}
+	defer f.Close()
+	return in.IngestReader(ctx, f, filepath.Base(path), format, m)
+}
+
+// IngestReader ingests one file read from r; name identifies it.
+func (in *Ingester) IngestReader(ctx context.Context, r io.Reader, name, format string, m *Mapping) (Summary, error) {
+	sum := NewSummary()
+	sp, err := readSpool(r, name)
+	if err != nil {
+		return sum.failed(name, err), err
+	}
+	defer sp.Close()
+	run, err := in.prepare(sp, name, format, m)
+	if err != nil {
+		return sum.failed(name, err), err
+	}
+	run.sum = &sum
+	src := hotgrid.SourceFile{Name: name, Hash: sp.hash, Format: run.format, IngestedAt: time.Now()}
+	added, err := in.Store.IngestFile(ctx, src, run.fill)
+	fs := FileSummary{File: name, Hash: sp.hash, Format: run.format, RowsRead: sum.RowsRead,
+		Accepted: sum.Accepted, Rejected: sum.Rejected}
+	if err != nil {
+		fs.Error = err.Error()
+		sum.FilesFailed++
+		sum.Files = append(sum.Files, fs)
+		in.progressDone(run, "failed")
+		return sum, err
+	}
+	sum.Added = added
+	sum.Duplicates = sum.Accepted - added
+	fs.Added, fs.Duplicates = added, sum.Duplicates
+	sum.Files = append(sum.Files, fs)
+	if rec, ok := in.Store.(hotgrid.SourceRecorder); ok {
+		src.Rows, src.Accepted, src.Rejected = sum.RowsRead, sum.Accepted, sum.Rejected
+		if err := rec.RecordSource(ctx, src); err != nil {
+			return sum, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	in.progressDone(run, "done")
+	return sum, nil
+}
+
+// failed records a file that could not be read at all.
+func (s *Summary) failed(name string, err error) Summary {
+	s.FilesFailed++
+	s.Files = append(s.Files, FileSummary{File: name, Error: err.Error()})
+	return *s
+}
+
+// fileRun is the state of one file's ingest.
+type fileRun struct {
+	in     *Ingester
+	sp     *spool
+	name   string
+	format string
+	cr     *csv.Reader
+	parser rowParser
+	sum    *Summary
+	seed   maphash.Seed
+	seen   map[uint64]int32 // hash of Crime ID -> first line
+}
+
+// prepare detects the format, reads the header and builds the row parser.
+func (in *Ingester) prepare(sp *spool, name, format string, m *Mapping) (*fileRun, error) {
+	first := sp.firstLine()
+	if format == "" {
+		switch {
+		case first == PoliceUKHeader:
+			format = FormatPoliceUK
+		case m != nil:
+			format = FormatMapped
+		default:
+			return nil, fmt.Errorf("%s: line 1: header is not the data.police.uk street-level header and no mapping was given (use --format mapped --mapping FILE): %.120q", name, first)
+		}
+	}
+	run := &fileRun{in: in, sp: sp, name: name, format: format, seed: maphash.MakeSeed(), seen: make(map[uint64]int32)}
+	cr := csv.NewReader(sp.body())
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	cr.LazyQuotes = false
+	run.cr = cr
+	switch format {
+	case FormatPoliceUK:
+		if first != PoliceUKHeader {
+			return nil, fmt.Errorf("%s: line 1: header %.200q is not the data.police.uk street-level header %q", name, first, PoliceUKHeader)
+		}
+		if _, err := cr.Read(); err != nil {
+			return nil, fmt.Errorf("%s: line 1: header: %w", name, err)
+		}
+		run.parser = &policeUK{months: months{loc: london()}, cats: newCategories()}
+	case FormatMapped:
+		if m == nil {
+			return nil, fmt.Errorf("%s: format mapped needs a mapping file", name)
+		}
+		cr.Comma = m.comma
+		header, err := cr.Read()
+		if err != nil {
+			return nil, fmt.Errorf("%s: line 1: header: %w", name, err)
+		}
+		p, err := newMapped(m, append([]string(nil), header...), in.Codes)
+		if err != nil {
+			return nil, fmt.Errorf("%s: line 1: %w", name, err)
+		}
+		run.parser = p
+	default:
+		return nil, fmt.Errorf("%s: unknown format %q (want %s or %s)", name, format, FormatPoliceUK, FormatMapped)
+	}
+	return run, nil
+}
+
+// london returns Europe/London (zone.go embeds the zone database).
+func london() *time.Location {
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// fill reads every row, putting offences and recording rejections.
+func (r *fileRun) fill(put func(*hotgrid.Offence) error) error {
+	var o hotgrid.Offence
+	for n := 0; ; n++ {
+		start := r.cr.InputOffset()
+		rec, err := r.cr.Read()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			if err := r.parseError(pe, start); err != nil {
+				return err
+			}
+			continue
+		} else if err != nil {
+			return fmt.Errorf("%s: line %d: %w", r.name, r.line(), err)
+		}
+		line, _ := r.cr.FieldPos(0)
+		r.sum.RowsRead++
+		o = hotgrid.Offence{Source: hotgrid.Source{File: r.name, Hash: r.sp.hash, Row: line}}
+		rj := r.parser.parse(rec, &o)
+		if rj.ok() {
+			rj = r.place(&o)
+		}
+		if !rj.ok() {
+			if err := r.reject(line, rj, start); err != nil {
+				return err
+			}
+			continue
+		}
+		if o.ID == "" {
+			o.ID = r.sp.hash + ":" + strconv.Itoa(line)
+		} else {
+			r.checkDuplicate(o.ID, line)
+		}
+		if err := put(&o); err != nil {
+			return err
+		}
+		r.sum.Accepted++
+		r.sum.PerForce[o.Force]++
+		if o.Unit == hotgrid.OutsideUnits {
+			r.sum.PerUnit[hotgrid.UnitOutsideLabel]++
+		} else {
+			r.sum.PerUnit[o.Unit]++
+		}
+		if n&4095 == 0 {
+			r.in.progress(r)
+		}
+	}
+}
+
+// line is the reader's current line, for errors outside a record.
+func (r *fileRun) line() int {
+	l, _ := r.cr.FieldPos(0)
+	return l
+}
+
+// place sets the H3 cell and, unless the file named one, the unit.
+func (r *fileRun) place(o *hotgrid.Offence) reject {
+	cell, err := geo.CellAt(o.Lon, o.Lat, hotgrid.StoreResolution)
+	if err != nil {
+		return rejectf("(coordinates)", ReasonBadCoordinate, "%v", err)
+	}
+	o.Cell = cell
+	if o.Unit == "" && r.in.Units != nil {
+		o.Unit = r.in.Units.Locate(o.Lon, o.Lat)
+	}
+	return reject{}
+}
+
+// checkDuplicate records a Crime ID seen earlier in the same file. The
+// store keeps the first row; the summary reports the repeat.
+func (r *fileRun) checkDuplicate(id string, line int) {
+	h := maphash.String(r.seed, id)
+	if first, ok := r.seen[h]; ok {
+		r.sum.DuplicateIDs++
+		r.sum.DuplicateExamples = appendExamples(r.sum.DuplicateExamples,
+			fmt.Sprintf("%s:%d: Crime ID %s repeats line %d; the first row is kept", r.name, line, id, first))
+		return
+	}
+	r.seen[h] = int32(line)
+}
+
+// parseError turns a CSV syntax error into a rejection of its line. When
+// the error spans several lines the reader has swallowed rows it cannot
+// give back, so the file fails instead.
+func (r *fileRun) parseError(pe *csv.ParseError, start int64) error {
+	r.sum.RowsRead++
+	if pe.Line > pe.StartLine {
+		return fmt.Errorf("%s: line %d: column %d: %v: the quoted field opened on line %d runs on to line %d, so the rows in between cannot be read; fix the quoting",
+			r.name, pe.StartLine, pe.Column, pe.Err, pe.StartLine, pe.Line)
+	}
+	kind := ReasonStrayQuote
+	if !errors.Is(pe.Err, csv.ErrBareQuote) && !errors.Is(pe.Err, csv.ErrQuote) {
+		kind = "bad CSV"
+	}
+	return r.reject(pe.StartLine, rejectf(fmt.Sprintf("(column %d)", pe.Column), kind, "%v", pe.Err), start)
+}
+
+// reject records one rejected row; in strict mode it fails the file.
+func (r *fileRun) reject(line int, rj reject, start int64) error {
+	rej := hotgrid.Rejection{File: r.name, Line: line, Field: rj.field, Reason: rj.kind + ": " + rj.detail}
+	r.sum.Rejected++
+	r.sum.RejectedByReason[rj.kind]++
+	r.sum.RejectExamples = appendExamples(r.sum.RejectExamples, rej.Error())
+	if r.in.Rejects != nil {
+		rej.Record = r.sp.raw(start, r.cr.InputOffset())
+		if err := r.in.writeReject(rej); err != nil {
+			return err
+		}
+	}
+	if r.in.Strict {
+		return fmt.Errorf("strict: %w", rej)
+	}
+	return nil
+}
+
+// writeReject appends a rejection to the rejects CSV, header first.
+func (in *Ingester) writeReject(rej hotgrid.Rejection) error {
+	if in.rejects == nil {
+		in.rejects = csv.NewWriter(in.Rejects)
+		if err := in.rejects.Write([]string{"file", "line", "field", "reason", "record"}); err != nil {
+			return fmt.Errorf("write rejects: %w", err)
+		}
+	}
+	if err := in.rejects.Write([]string{rej.File, strconv.Itoa(rej.Line), rej.Field, rej.Reason, rej.Record}); err != nil {
+		return fmt.Errorf("write rejects: %w", err)
+	}
+	return nil
+}
+
+// Flush writes buffered rejected rows; call it after the last file.
+func (in *Ingester) Flush() error {
+	if in.rejects == nil {
+		return nil
+	}
+	in.rejects.Flush()
+	if err := in.rejects.Error(); err != nil {
+		return fmt.Errorf("write rejects: %w", err)
+	}
+	return nil
+}
+
+// progress writes a one-line progress report for a long file.
+func (in *Ingester) progress(r *fileRun) {
+	if in.Progress == nil || r.sp.size == 0 {
+		return
+	}
+	pct := float64(r.cr.InputOffset()) * 100 / float64(r.sp.size)
+	fmt.Fprintf(in.Progress, "\r%-40.40s %5.1f%% %9d rows %7d rejected", r.name, pct, r.sum.RowsRead, r.sum.Rejected)
+}
+
+// progressDone ends a file's progress line.
+func (in *Ingester) progressDone(r *fileRun, state string) {
+	if in.Progress == nil {
+		return
+	}
+	fmt.Fprintf(in.Progress, "\r%-40.40s %6s %9d rows %7d rejected\n", r.name, state, r.sum.RowsRead, r.sum.Rejected)
+}
+
+// SortedKeys returns a count map's keys, largest count first.
+func SortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	return keys
+}

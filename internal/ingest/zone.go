@@ -1,0 +1,3 @@
+package ingest
+
+import _ "time/tzdata" // Europe/London on machines without a zoneinfo database
