@@ -209,3 +209,8 @@ func geojsonUnits(tb testing.TB, b []byte) []hotgrid.Unit {
 	}
 	return out
 }
+
+// bandFor is an every-day band from start to end (minutes after midnight).
+func bandFor(start, end int) hotgrid.Band {
+	return hotgrid.Band{Name: "test", Days: [7]bool{true, true, true, true, true, true, true}, Start: start, End: end}
+}
