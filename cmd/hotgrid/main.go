@@ -42,6 +42,8 @@ func commands() map[string]command {
 		"serve":        {"serve the map page and API", runServe},
 		"export":       {"export hot grids as GeoJSON, GeoPackage, KML or CSV", runExport},
 		"evaluate":     {"backtest hot grid forecasts (PAI, PEI*, hit rate)", runEvaluate},
+		"user":         {"add, disable or reset accounts; make API tokens", runUser},
+		"audit":        {"verify the hash-chained audit trail", runAudit},
 		"version":      {"print the version", runVersion},
 	}
 }
