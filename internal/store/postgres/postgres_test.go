@@ -9,7 +9,10 @@ import (
 	"time"
 
 	"github.com/hotgrid/hotgrid/geo"
+	"github.com/hotgrid/hotgrid/internal/audit/audittest"
+	"github.com/hotgrid/hotgrid/internal/auth/authtest"
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
+	"github.com/hotgrid/hotgrid/internal/plan/plantest"
 	"github.com/hotgrid/hotgrid/internal/store/pgtest"
 	"github.com/hotgrid/hotgrid/internal/store/postgres"
 	"github.com/hotgrid/hotgrid/internal/store/storetest"
@@ -469,4 +472,35 @@ func runSuites(t *testing.T, open opener) {
 			return db
 		})
 	})
+	t.Run("plantest", func(t *testing.T) {
+		plantest.Run(t, func(t *testing.T) hotgrid.PlanStore {
+			db, _ := open(t)
+			return db
+		})
+	})
+	t.Run("authtest", func(t *testing.T) {
+		authtest.Run(t, func(t *testing.T) hotgrid.AccountStore {
+			db, _ := open(t)
+			return db
+		})
+	})
+	t.Run("audittest", func(t *testing.T) {
+		audittest.Run(t, func(t *testing.T) (hotgrid.AuditStore, audittest.Tamperer) {
+			db, _ := open(t)
+			return db, tamperer{db}
+		})
+	})
+}
+
+// tamperer edits the audit table behind the logger's back.
+type tamperer struct{ db *postgres.DB }
+
+func (m tamperer) SetDetail(seq int64, detail string) error {
+	_, err := m.db.Pool().Exec(context.Background(), "UPDATE audit SET detail = $2 WHERE seq = $1", seq, detail)
+	return err
+}
+
+func (m tamperer) Delete(seq int64) error {
+	_, err := m.db.Pool().Exec(context.Background(), "DELETE FROM audit WHERE seq = $1", seq)
+	return err
 }

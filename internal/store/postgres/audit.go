@@ -1,0 +1,73 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/hotgrid/hotgrid/internal/hotgrid"
+)
+
+var _ hotgrid.AuditStore = (*DB)(nil)
+
+const auditCols = "seq, time_ns, actor, action, objects, recipient, outcome, detail, prev, hash"
+
+// LastAudit returns the newest record, or nil when the trail is empty.
+func (db *DB) LastAudit(ctx context.Context) (*hotgrid.AuditRecord, error) {
+	var last *hotgrid.AuditRecord
+	err := db.scanAudit(ctx, " ORDER BY seq DESC LIMIT 1", func(r *hotgrid.AuditRecord) error {
+		c := *r
+		last = &c
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("last audit record: %w", err)
+	}
+	return last, nil
+}
+
+// InsertAudit appends a record; ECONFLICT when its Seq is taken (another
+// writer, perhaps another server, got there first) so the caller can chain
+// again. The primary key on seq makes this hold across processes.
+func (db *DB) InsertAudit(ctx context.Context, r *hotgrid.AuditRecord) error {
+	objs := r.Objects
+	if objs == nil {
+		objs = []string{}
+	}
+	_, err := db.pool.Exec(ctx, `INSERT INTO audit (`+auditCols+`, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		r.Seq, r.Time.UnixNano(), r.User, r.Action, objs, r.Recipient, r.Outcome, r.Detail, r.Prev, r.Hash, r.Time)
+	if isUniqueViolation(err) {
+		return hotgrid.Errorf(hotgrid.ECONFLICT, "audit record %d exists", r.Seq)
+	} else if err != nil {
+		return fmt.Errorf("insert audit record %d: %w", r.Seq, err)
+	}
+	return nil
+}
+
+// ScanAudit calls fn for every record in Seq order, times in UTC at the
+// nanosecond they were hashed with.
+func (db *DB) ScanAudit(ctx context.Context, fn func(*hotgrid.AuditRecord) error) error {
+	if err := db.scanAudit(ctx, " ORDER BY seq", fn); err != nil {
+		return fmt.Errorf("scan audit: %w", err)
+	}
+	return nil
+}
+
+func (db *DB) scanAudit(ctx context.Context, tail string, fn func(*hotgrid.AuditRecord) error) error {
+	rows, err := db.pool.Query(ctx, "SELECT "+auditCols+" FROM audit"+tail)
+	if err != nil {
+		return err
+	}
+	var r hotgrid.AuditRecord
+	var ns int64
+	_, err = pgx.ForEachRow(rows, []any{&r.Seq, &ns, &r.User, &r.Action, &r.Objects, &r.Recipient, &r.Outcome,
+		&r.Detail, &r.Prev, &r.Hash}, func() error {
+		r.Time = time.Unix(0, ns).UTC()
+		err := fn(&r)
+		r.Objects = nil // a fresh slice per record: fn may keep this one
+		return err
+	})
+	return err
+}
