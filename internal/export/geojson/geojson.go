@@ -164,15 +164,37 @@ func appendPolygon(b []byte, p orb.Polygon) []byte {
 	return append(b, ']')
 }
 
-// appendCoord writes x rounded to Decimals decimals in its shortest form.
-// n/1e7 is the float nearest the decimal n·10⁻⁷, so the shortest form that
-// reads back as it has at most 7 decimals.
+// appendCoord writes x rounded to Decimals decimals, without trailing
+// zeros, using integer arithmetic (much faster than formatting a float).
+// Values too large for that (never a longitude or latitude) fall back to
+// strconv.
 func appendCoord(b []byte, x float64) []byte {
-	r := math.Round(x*1e7) / 1e7
-	if r == 0 {
-		r = 0 // no "-0"
+	const scale = 1e7
+	r := math.Round(x * scale)
+	if math.IsNaN(r) || math.Abs(r) > 1<<62 {
+		return strconv.AppendFloat(b, x, 'f', Decimals, 64)
 	}
-	return strconv.AppendFloat(b, r, 'f', -1, 64)
+	n := int64(r)
+	if n < 0 {
+		b = append(b, '-')
+		n = -n
+	}
+	b = strconv.AppendInt(b, n/scale, 10)
+	frac := n % scale
+	if frac == 0 {
+		return b
+	}
+	var digits [Decimals]byte
+	for i := Decimals - 1; i >= 0; i-- {
+		digits[i] = byte('0' + frac%10)
+		frac /= 10
+	}
+	end := Decimals
+	for digits[end-1] == '0' {
+		end--
+	}
+	b = append(b, '.')
+	return append(b, digits[:end]...)
 }
 
 const hex = "0123456789abcdef"
