@@ -25,6 +25,7 @@ type agg struct {
 	st                *study
 	count, harm, rec  [][]float64 // [band][cell]
 	offences          int         // offence records kept
+	kept, keptCell    []int32     // index of each kept offence and of its cell
 	monthOnly, tooLng int
 	zeros             []float64
 }
@@ -62,6 +63,8 @@ func (e *Engine) aggregate(n *normQuery, u int) (*agg, error) {
 			last = c
 			ci, _ = st.find(c) // every offence cell is in its unit's study area
 		}
+		a.kept = append(a.kept, int32(i))
+		a.keptCell = append(a.keptCell, int32(ci))
 		w := float64(ix.weight[i])
 		r := w * math.Exp2(-(anchor-float64(ix.mid[i]))/n.halfLife)
 		sh := ix.shares[i*t : (i+1)*t]
@@ -149,7 +152,7 @@ func (e *Engine) score(n *normQuery, u int) (*scored, error) {
 	for i := range s.z {
 		s.class[i] = Classify(s.z[i], s.q[i])
 	}
-	e.trends(n, u, s, g)
+	e.trends(n, s, g)
 	cnt := a.values(n.band, hotgrid.MetricCount)
 	for i := range cnt {
 		if cnt[i] > 0 || x[i] > 0 {
@@ -183,7 +186,7 @@ func (e *Engine) score(n *normQuery, u int) (*scored, error) {
 // trends fills s.trend with emerging hot spot classes from Gi* of the
 // metric (harm for recency) in each month of the window, or each week when
 // the window spans fewer than three months.
-func (e *Engine) trends(n *normQuery, u int, s *scored, g csr) {
+func (e *Engine) trends(n *normQuery, s *scored, g csr) {
 	ix := e.ix
 	mFrom := int(monthIndex(time.Unix(n.from, 0).In(e.loc)))
 	mTo := int(monthIndex(time.Unix(n.to-1, 0).In(e.loc)))
@@ -199,24 +202,16 @@ func (e *Engine) trends(n *normQuery, u int, s *scored, g csr) {
 	}
 	nc := len(s.a.st.cells)
 	vals := make([]float64, periods*nc)
-	res, t := n.q.Resolution, ix.timed
-	ti := e.timed[n.band]
-	var last uint64
-	ci := -1
-	for i := int(ix.unitStart[u]); i < int(ix.unitStart[u+1]); i++ {
-		if !e.keep(n, i) {
-			continue
-		}
+	t, ti := ix.timed, e.timed[n.band]
+	weighted := s.metric != hotgrid.MetricCount
+	for k, i32 := range s.a.kept {
+		i := int(i32)
 		sh := 1.0
 		if ti >= 0 {
 			if ix.shares[i*t+ti] == 0 {
 				continue
 			}
 			sh = float64(ix.shares[i*t+ti]) / shareScale
-		}
-		if c := geo.Parent(ix.cell[i], res); c != last || ci < 0 {
-			last = c
-			ci, _ = s.a.st.find(c)
 		}
 		p := int(ix.month[i]) - mFrom
 		if !monthly {
@@ -225,10 +220,10 @@ func (e *Engine) trends(n *normQuery, u int, s *scored, g csr) {
 		if p < 0 || p >= periods {
 			continue
 		}
-		if s.metric != hotgrid.MetricCount {
+		if weighted {
 			sh *= float64(ix.weight[i])
 		}
-		vals[p*nc+ci] += sh
+		vals[p*nc+int(s.a.keptCell[k])] += sh
 	}
 	zs := make([]float64, periods*nc)
 	sig := make([]bool, nc)
