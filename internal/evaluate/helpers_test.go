@@ -214,3 +214,5 @@ func geojsonUnits(tb testing.TB, b []byte) []hotgrid.Unit {
 func bandFor(start, end int) hotgrid.Band {
 	return hotgrid.Band{Name: "test", Days: [7]bool{true, true, true, true, true, true, true}, Start: start, End: end}
 }
+
+func asError(err error, target **hotgrid.Error) bool { return errors.As(err, target) }
