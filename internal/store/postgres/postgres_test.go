@@ -12,6 +12,7 @@ import (
 	"github.com/hotgrid/hotgrid/internal/audit/audittest"
 	"github.com/hotgrid/hotgrid/internal/auth/authtest"
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
+	"github.com/hotgrid/hotgrid/internal/plan"
 	"github.com/hotgrid/hotgrid/internal/plan/plantest"
 	"github.com/hotgrid/hotgrid/internal/store/pgtest"
 	"github.com/hotgrid/hotgrid/internal/store/postgres"
@@ -41,6 +42,7 @@ func TestPostgres(t *testing.T) {
 	t.Run("Cells", func(t *testing.T) { testCells(t, open) })
 	t.Run("Notify", func(t *testing.T) { testNotify(t, open) })
 	t.Run("TwoHandles", func(t *testing.T) { testTwoHandles(t, open) })
+	t.Run("TwoHandlesPlans", func(t *testing.T) { testTwoHandlesPlans(t, open) })
 	runSuites(t, open)
 }
 
@@ -460,6 +462,70 @@ func testTwoHandles(t *testing.T, open opener) {
 	}
 	if n := len(scanAll(t, b, hotgrid.OffenceFilter{})); n != len(in) {
 		t.Errorf("second handle sees %d offences, want %d", n, len(in))
+	}
+}
+
+// testTwoHandlesPlans is the store-level two-server plan test: a plan agreed
+// through one handle is seen agreed through the other (and in the GIS
+// views), and conflicting edits through both give one ECONFLICT (HTTP 409)
+// and lose nothing once the loser reloads and applies its edit again.
+func testTwoHandlesPlans(t *testing.T, open opener) {
+	ctx := context.Background()
+	a, dsn := open(t)
+	b, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	svcA, svcB := &plan.Service{Store: a}, &plan.Service{Store: b}
+
+	p := plantest.Sample()
+	if err := svcA.Create(ctx, p, "planner"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svcA.Transition(ctx, p.ID, 1, hotgrid.PlanProposed, "planner"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svcA.Transition(ctx, p.ID, 2, hotgrid.PlanAgreed, "chair"); err != nil {
+		t.Fatal(err)
+	}
+	seen, err := b.Plans(ctx, hotgrid.PlanFilter{Unit: p.Unit, State: hotgrid.PlanAgreed})
+	if err != nil || len(seen) != 1 || seen[0].ID != p.ID || seen[0].AgreedBy != "chair" || seen[0].Version != 3 {
+		t.Fatalf("agreed plans through the other handle: %+v, %v", seen, err)
+	}
+	var areas, cells int
+	if err := b.Pool().QueryRow(ctx, `SELECT (SELECT count(*) FROM gis_agreed_plan_areas WHERE plan_id = $1),
+		(SELECT count(*) FROM gis_agreed_plan_cells WHERE plan_id = $1)`, p.ID).Scan(&areas, &cells); err != nil {
+		t.Fatal(err)
+	}
+	if areas != 2 || cells != 3 {
+		t.Errorf("GIS views show %d areas and %d cells of the agreed plan, want 2 and 3", areas, cells)
+	}
+
+	d := plantest.Sample()
+	d.Unit = "B2"
+	if err := svcA.Create(ctx, d, "planner"); err != nil {
+		t.Fatal(err)
+	}
+	editA, _ := a.Plan(ctx, d.ID)
+	editB, _ := b.Plan(ctx, d.ID)
+	editA.Note = "edit through A"
+	editB.Areas = append(editB.Areas, hotgrid.PlanArea{ID: "B2-3", Rank: 3, Cells: plantest.Cells(4)[3:]})
+	if _, err := svcA.Update(ctx, editA, "planner-a"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = svcB.Update(ctx, editB, "planner-b")
+	if hotgrid.ErrorCode(err) != hotgrid.ECONFLICT {
+		t.Fatalf("stale edit through B: %v, want conflict", err)
+	}
+	cur, _ := b.Plan(ctx, d.ID) // B reloads and applies its edit again
+	cur.Areas = append(cur.Areas, hotgrid.PlanArea{ID: "B2-3", Rank: 3, Cells: plantest.Cells(4)[3:]})
+	if _, err := svcB.Update(ctx, cur, "planner-b"); err != nil {
+		t.Fatal(err)
+	}
+	final, _ := a.Plan(ctx, d.ID)
+	if final.Note != "edit through A" || len(final.Areas) != 3 || final.Version != 3 {
+		t.Errorf("final plan note %q, %d areas, version %d; want A's note, 3 areas, version 3", final.Note, len(final.Areas), final.Version)
 	}
 }
 
