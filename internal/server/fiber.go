@@ -19,7 +19,7 @@ type Options struct {
 	WriteTimeout    time.Duration // default 60s (exports can be large)
 	IdleTimeout     time.Duration // default 2m
 	ShutdownTimeout time.Duration // default 10s
-	BodyLimit       int           // bytes; default 64 KiB (the API takes no bodies)
+	BodyLimit       int           // bytes; default 4 MiB (patrol CSV uploads)
 	// LogRequests logs one structured line per request at Info.
 	LogRequests bool
 	Logger      *slog.Logger
@@ -48,7 +48,7 @@ func NewServer(api *API, opts Options) *Server {
 		opts.ShutdownTimeout = 10 * time.Second
 	}
 	if opts.BodyLimit <= 0 {
-		opts.BodyLimit = 64 << 10
+		opts.BodyLimit = 4 << 20
 	}
 	s := &Server{api: api, opts: opts, log: opts.Logger}
 	if s.log == nil {
@@ -82,6 +82,13 @@ func (s *Server) handle(c *fiber.Ctx) error {
 		IfNoneMatch:    c.Get(fiber.HeaderIfNoneMatch),
 		AcceptEncoding: c.Get(fiber.HeaderAcceptEncoding),
 		Origin:         c.Get(fiber.HeaderOrigin),
+		SessionCookie:  c.Cookies(SessionCookie),
+		Authorization:  c.Get(fiber.HeaderAuthorization),
+		CSRFToken:      c.Get("X-CSRF-Token"),
+		ContentType:    c.Get(fiber.HeaderContentType),
+		Body:           c.Body(),
+		TLS:            c.Protocol() == "https",
+		RemoteAddr:     c.IP(),
 	})
 	for k, v := range resp.Header {
 		c.Set(k, v)

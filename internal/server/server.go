@@ -53,6 +53,14 @@ type Config struct {
 	Logger   *slog.Logger
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// Auth holds accounts, plans and the audit trail; every route is
+	// checked against the route table with it. Required unless Open.
+	Auth *Auth
+	// Open serves every route without accounts (tests and benchmarks of
+	// the map API only).
+	Open bool
+	// DemoNote is shown on the login page (the demo accounts).
+	DemoNote string
 }
 
 // API answers the routes. It is safe for concurrent use.
@@ -67,6 +75,9 @@ type API struct {
 	static   map[string]*Response
 	answers  *cache[*Response]
 	indexes  *cache[*cellIndex]
+	auth     *Auth
+	routes   []route
+	ui       map[string]*Response
 }
 
 // Request is what the core needs of an HTTP request.
@@ -77,6 +88,14 @@ type Request struct {
 	IfNoneMatch    string
 	AcceptEncoding string
 	Origin         string
+	// Authentication and bodies (auth.go).
+	SessionCookie string // value of the hotgrid_session cookie
+	Authorization string // Authorization header
+	CSRFToken     string // X-CSRF-Token header
+	ContentType   string
+	Body          []byte
+	TLS           bool
+	RemoteAddr    string
 }
 
 // Response is the core's answer. Header keys are canonical
@@ -93,7 +112,18 @@ func New(cfg Config) (*API, error) {
 	if cfg.Service == nil {
 		return nil, errors.New("server: no service")
 	}
-	a := &API{svc: cfg.Service, cfg: cfg, loc: cfg.Location, log: cfg.Logger, now: cfg.Now, origins: map[string]bool{}}
+	if cfg.Auth == nil && !cfg.Open {
+		return nil, errors.New("server: no accounts configured (Config.Auth), and not Open")
+	}
+	if cfg.Auth != nil && (cfg.Auth.Accounts == nil || cfg.Auth.Audit == nil || cfg.Auth.Plans == nil) {
+		return nil, errors.New("server: Config.Auth needs Accounts, Audit and Plans")
+	}
+	a := &API{svc: cfg.Service, cfg: cfg, loc: cfg.Location, log: cfg.Logger, now: cfg.Now, origins: map[string]bool{}, auth: cfg.Auth}
+	a.routes = a.routeTable()
+	a.ui = a.uiFiles()
+	if err := checkRoutes(a.routes); err != nil {
+		return nil, err
+	}
 	if a.loc == nil {
 		loc, err := time.LoadLocation("Europe/London")
 		if err != nil {
@@ -181,18 +211,7 @@ func (a *API) Serve(ctx context.Context, r Request) *Response {
 	if r.Query == nil {
 		r.Query = url.Values{}
 	}
-	var resp *Response
-	switch r.Method {
-	case http.MethodGet, http.MethodHead:
-		resp = a.route(ctx, r)
-	case http.MethodOptions:
-		resp = &Response{Status: http.StatusNoContent, Header: map[string]string{"Allow": "GET, HEAD, OPTIONS"}}
-	default:
-		resp = a.fail(hotgrid.Errorf(hotgrid.EINVALID, "method %s not allowed", r.Method))
-		resp.Status = http.StatusMethodNotAllowed
-		resp.Header["Allow"] = "GET, HEAD, OPTIONS"
-	}
-	return a.finish(r, resp)
+	return a.finish(r, a.dispatch(ctx, r))
 }
 
 // finish adds the security and CORS headers and answers conditional
@@ -239,36 +258,6 @@ func matchETag(header, etag string) bool {
 		}
 	}
 	return false
-}
-
-// route dispatches on the path.
-func (a *API) route(ctx context.Context, r Request) *Response {
-	p := r.Path
-	switch {
-	case p == "/healthz":
-		return a.healthz(ctx)
-	case p == "/api/v1/config":
-		return a.config(r.Query)
-	case p == "/api/v1/units":
-		return a.units(r.Query)
-	case p == "/api/v1/bands":
-		return a.bands(r.Query)
-	case p == "/api/v1/hotgrids":
-		return a.hotgrids(ctx, r.Query)
-	case p == "/api/v1/knife-robbery-hotspots":
-		return a.knife(ctx, r.Query)
-	case p == "/api/v1/summary":
-		return a.summary(ctx, r.Query)
-	case p == "/api/v1/export":
-		return a.export(ctx, r.Query)
-	case strings.HasPrefix(p, "/api/v1/cells/"):
-		return a.cell(ctx, strings.TrimPrefix(p, "/api/v1/cells/"), r.Query)
-	case strings.HasPrefix(p, "/tiles/"):
-		return a.tile(ctx, strings.TrimPrefix(p, "/tiles/"), r.Query)
-	case strings.HasPrefix(p, "/api/"):
-		return a.fail(hotgrid.Errorf(hotgrid.ENOTFOUND, "no such API route %s", p))
-	}
-	return a.file(p)
 }
 
 // status maps an error code to an HTTP status.

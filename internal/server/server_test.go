@@ -31,7 +31,7 @@ var page = fstest.MapFS{
 func newAPI(t testing.TB) (*server.API, *fakeService) {
 	t.Helper()
 	f := newFake()
-	a, err := server.New(server.Config{Service: f, Static: page, Version: "test",
+	a, err := server.New(server.Config{Service: f, Static: page, Version: "test", Open: true,
 		AllowOrigins: []string{"https://intranet.example"}, Location: time.UTC})
 	if err != nil {
 		t.Fatal(err)
@@ -374,14 +374,14 @@ func TestCORS(t *testing.T) {
 		t.Fatalf("other origin allowed: %v", no.Header)
 	}
 	for _, bad := range []string{"*", "intranet", "https://x.example/path"} {
-		if _, err := server.New(server.Config{Service: newFake(), AllowOrigins: []string{bad}}); err == nil {
+		if _, err := server.New(server.Config{Service: newFake(), Open: true, AllowOrigins: []string{bad}}); err == nil {
 			t.Errorf("origin %q accepted", bad)
 		}
 	}
-	if _, err := server.New(server.Config{Service: newFake(), Basemap: "ftp://tiles"}); err == nil {
+	if _, err := server.New(server.Config{Service: newFake(), Open: true, Basemap: "ftp://tiles"}); err == nil {
 		t.Error("ftp basemap accepted")
 	}
-	b, err := server.New(server.Config{Service: newFake(), Basemap: "https://tiles.example/{z}/{x}/{y}.png"})
+	b, err := server.New(server.Config{Service: newFake(), Open: true, Basemap: "https://tiles.example/{z}/{x}/{y}.png"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -443,7 +443,7 @@ func TestFiber(t *testing.T) {
 		t.Fatalf("empty tile over HTTP: %d", res.StatusCode)
 	}
 
-	big := strings.NewReader(strings.Repeat("x", 200<<10))
+	big := strings.NewReader(strings.Repeat("x", 5<<20) // over the 4 MiB default)
 	res, err = http.Post(base+"/api/v1/hotgrids", "text/plain", big)
 	if err == nil {
 		res.Body.Close()
