@@ -443,7 +443,7 @@ func TestFiber(t *testing.T) {
 		t.Fatalf("empty tile over HTTP: %d", res.StatusCode)
 	}
 
-	big := strings.NewReader(strings.Repeat("x", 5<<20) // over the 4 MiB default)
+	big := strings.NewReader(strings.Repeat("x", 5<<20)) // over the 4 MiB default
 	res, err = http.Post(base+"/api/v1/hotgrids", "text/plain", big)
 	if err == nil {
 		res.Body.Close()
