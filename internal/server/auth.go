@@ -159,7 +159,10 @@ func matchPattern(pattern, path string) (map[string]string, bool) {
 			return nil, false
 		}
 	}
-	return params, len(ps) == len(xs)
+	if len(ps) != len(xs) {
+		return nil, false
+	}
+	return params, true
 }
 
 // dispatch runs one request through the route table: find the route,
