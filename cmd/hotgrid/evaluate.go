@@ -35,6 +35,7 @@ func runEvaluate(ctx context.Context, env *Env, args []string) error {
 	band := fs.String("band", hotgrid.AnyTimeBand, "time band name")
 	group := fs.String("group", evaluate.GroupAll, "crime groups, comma separated: all (every crime but ASB) or "+strings.Join(hotgrid.CrimeGroups, "|"))
 	res := fs.Int("res", hotgrid.DefaultResolution, "H3 resolution")
+	study := fs.String("study", evaluate.StudyBoundary, "study area: boundary (unit or force polyfill; footprint where none is known) or footprint (training offences' cells plus one ring, for extracts smaller than a unit)")
 	format := fs.String("format", "table", "output: table, json or html")
 	out := fs.String("out", "", "output file (default stdout)")
 	if err := fs.Parse(args); err != nil {
@@ -62,8 +63,14 @@ func runEvaluate(ctx context.Context, env *Env, args []string) error {
 	if cfg.Band, err = findBand(*band); err != nil {
 		return err
 	}
-	if cfg.Boundaries, err = evaluateBoundaries(*by); err != nil {
-		return err
+	switch *study {
+	case evaluate.StudyBoundary:
+		if cfg.Boundaries, err = evaluateBoundaries(*by); err != nil {
+			return err
+		}
+	case evaluate.StudyFootprint:
+	default:
+		return hotgrid.FieldErrorf("study", "must be boundary or footprint, not %q", *study)
 	}
 	cfg.Weights = evaluationWeights()
 
