@@ -1,0 +1,25 @@
+// Package data embeds hotgrid's default data: the West Midlands NPU
+// boundaries (an approximation derived from ONS/OS boundaries), the police
+// force areas of England and Wales, the default severity weights, the
+// deterministic West Midlands 2017 demo offences with their mapping file,
+// and the default time bands. data/README.md says where each file comes
+// from, how it was derived and under which licence.
+package data
+
+import _ "embed"
+
+//go:embed units/wmp-npu.geojson
+var units []byte
+
+//go:embed units/police-force-areas.geojson
+var forces []byte
+
+// Units returns the West Midlands NPU boundaries as a GeoJSON
+// FeatureCollection (properties code, name, force, approximate). The
+// Birmingham East/West split is an approximation by constituency.
+func Units() []byte { return units }
+
+// Forces returns the police force areas of England and Wales as a GeoJSON
+// FeatureCollection whose code is the force name as data.police.uk writes
+// it in "Falls within".
+func Forces() []byte { return forces }
