@@ -151,3 +151,24 @@ func TestProvenanceLines(t *testing.T) {
 		t.Errorf("defaults %v", empty)
 	}
 }
+
+// TestPrepareLarge covers the parallel path: every cell gets its hexagon,
+// and the error names the first bad cell whichever worker finds it.
+func TestPrepareLarge(t *testing.T) {
+	in := exporttest.Synthetic()
+	s, err := feature.Prepare(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range s.Cells {
+		if c.H3 != in.Cells[i].H3 || len(c.Polygon) != 1 || len(c.Polygon[0]) < 7 || c.Center != geo.Center(in.Cells[i].Cell) {
+			t.Fatalf("cell %d prepared as %+v", i, c)
+		}
+	}
+	for _, i := range []int{len(in.Cells) - 10, 5000} {
+		in.Cells[i].H3, in.Cells[i].Cell = "", 0
+	}
+	if _, err := feature.Prepare(in); err == nil || !strings.Contains(err.Error(), "cell 5001 ") {
+		t.Errorf("error %v, want one naming cell 5001", err)
+	}
+}
