@@ -23,3 +23,10 @@ func Units() []byte { return units }
 // FeatureCollection whose code is the force name as data.police.uk writes
 // it in "Falls within".
 func Forces() []byte { return forces }
+
+//go:embed severity/weights.csv
+var weights []byte
+
+// Weights returns the default severity weights CSV (code,category,name,
+// weight), derived from the ONS CSS facts; see data/README.md.
+func Weights() []byte { return weights }
