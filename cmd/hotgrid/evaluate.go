@@ -38,6 +38,7 @@ func runEvaluate(ctx context.Context, env *Env, args []string) error {
 	study := fs.String("study", evaluate.StudyBoundary, "study area: boundary (unit or force polyfill; footprint where none is known) or footprint (training offences' cells plus one ring, for extracts smaller than a unit)")
 	format := fs.String("format", "table", "output: table, json or html")
 	out := fs.String("out", "", "output file (default stdout)")
+	weightsPath := fs.String("weights", "", "severity weights CSV (code,category,name,weight; default: the embedded ONS CSS category table)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -72,7 +73,11 @@ func runEvaluate(ctx context.Context, env *Env, args []string) error {
 	default:
 		return hotgrid.FieldErrorf("study", "must be boundary or footprint, not %q", *study)
 	}
-	cfg.Weights = evaluationWeights()
+	weights, err := loadWeights(*weightsPath)
+	if err != nil {
+		return err
+	}
+	cfg.Weights = weights
 
 	path := *dbPath
 	if path == "" {
@@ -213,8 +218,3 @@ func evaluateBoundaries(by string) (map[string]orb.MultiPolygon, error) {
 	}
 	return evaluate.Boundaries(forces.Units(), npus.Units()), nil
 }
-
-// evaluationWeights returns the severity weights for harm. TEMPORARY:
-// internal/severity is being written; until it lands harm equals the count
-// (the report says so).
-func evaluationWeights() hotgrid.Weights { return nil }
