@@ -134,12 +134,12 @@ func BenchmarkNationalScore(b *testing.B) {
 // BenchmarkNationalStudyAreas measures a first national ranking from a
 // fresh engine: force polyfills and neighbour graphs included.
 func BenchmarkNationalStudyAreas(b *testing.B) {
-	offs, npus, forces := nationalOffences(b)
+	offs, cfg := nationalConfig(b)
 	ctx := context.Background()
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		e, err := NewEngine(Config{Units: npus, Forces: forces, Weights: defaultTestWeights()}, sliceScan(offs))
+		e, err := NewEngine(cfg, sliceScan(offs))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -151,8 +151,7 @@ func BenchmarkNationalStudyAreas(b *testing.B) {
 }
 
 func BenchmarkNationalLoad(b *testing.B) {
-	offs, npus, forces := nationalOffences(b)
-	cfg := Config{Units: npus, Forces: forces, Weights: defaultTestWeights()}
+	offs, cfg := nationalConfig(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	var per float64
@@ -163,8 +162,8 @@ func BenchmarkNationalLoad(b *testing.B) {
 }
 
 func nationalEngine(b *testing.B) *Engine {
-	offs, npus, forces := nationalOffences(b)
-	e, err := NewEngine(Config{Units: npus, Forces: forces, Weights: defaultTestWeights()}, sliceScan(offs))
+	offs, cfg := nationalConfig(b)
+	e, err := NewEngine(cfg, sliceScan(offs))
 	if err != nil {
 		b.Fatal(err)
 	}
