@@ -14,7 +14,7 @@ import (
 	"github.com/hotgrid/hotgrid/internal/evaluate"
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
 	"github.com/hotgrid/hotgrid/internal/score"
-	"github.com/hotgrid/hotgrid/internal/store/sqlite"
+	storeopen "github.com/hotgrid/hotgrid/internal/store/open"
 	"github.com/hotgrid/hotgrid/internal/units"
 	"github.com/paulmach/orb"
 )
@@ -23,7 +23,7 @@ import (
 func runEvaluate(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("evaluate", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	dbPath := fs.String("db", "", "SQLite store to read (default $HOTGRID_DB)")
+	dbPath := fs.String("db", "", "store to read: SQLite file or postgres:// URL (default $HOTGRID_DB)")
 	trainFrom := fs.String("train-from", "", "first month (YYYY-MM) or day (YYYY-MM-DD) of training")
 	trainTo := fs.String("train-to", "", "last month or day of training, inclusive (default: train-from)")
 	testFrom := fs.String("test-from", "", "first month or day of the test window (default: the day after training)")
@@ -86,10 +86,12 @@ func runEvaluate(ctx context.Context, env *Env, args []string) error {
 	if path == "" {
 		return hotgrid.FieldErrorf("db", "evaluate needs a store: pass --db PATH or set HOTGRID_DB (load data with hotgrid ingest)")
 	}
-	if _, err := os.Stat(path); err != nil {
-		return fmt.Errorf("evaluate: store %s: %w", path, err)
+	if !storeopen.IsPostgres(path) {
+		if _, err := os.Stat(path); err != nil {
+			return fmt.Errorf("evaluate: store %s: %w", path, err)
+		}
 	}
-	db, err := sqlite.Open(ctx, path)
+	db, err := storeopen.Open(ctx, path)
 	if err != nil {
 		return fmt.Errorf("evaluate: %w", err)
 	}
