@@ -6,7 +6,11 @@
 // from, how it was derived and under which licence.
 package data
 
-import _ "embed"
+import (
+	"bytes"
+	_ "embed"
+	"io"
+)
 
 //go:embed units/wmp-npu.geojson
 var units []byte
@@ -30,3 +34,22 @@ var weights []byte
 // Weights returns the default severity weights CSV (code,category,name,
 // weight), derived from the ONS CSS facts; see data/README.md.
 func Weights() []byte { return weights }
+
+//go:embed demo/wmp-2017.csv.gz
+var demoCSV []byte
+
+//go:embed mappings/demo.json
+var demoMapping []byte
+
+// DemoName is the path of the embedded demo file, as reported in sources.
+const DemoName = "data/demo/wmp-2017.csv.gz"
+
+// DemoCSV returns the gzip-compressed demo offences (synthetic West
+// Midlands 2017, see data/README.md) and the name to report them under.
+func DemoCSV() (io.ReadCloser, string) {
+	return io.NopCloser(bytes.NewReader(demoCSV)), DemoName
+}
+
+// DemoMapping returns the mapping file that reads the demo CSV
+// (data/mappings/demo.json).
+func DemoMapping() []byte { return demoMapping }
