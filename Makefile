@@ -31,3 +31,10 @@ lint:
 
 clean:
 	rm -rf bin web/dist web/node_modules
+
+# Ingest throughput on the 77 national police.uk files, hotgrid against
+# ogr2ogr -f GPKG, side by side (figures and peak RSS).
+.PHONY: bench-ingest
+bench-ingest:
+	$(GO) test -run '^$$' -bench 'IngestNational|ParseNational' -benchtime=1x -benchmem ./internal/ingest/
+	scripts/bench-ingest.sh

@@ -14,7 +14,7 @@ import (
 	"github.com/hotgrid/hotgrid/internal/evaluate"
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
 	"github.com/hotgrid/hotgrid/internal/score"
-	"github.com/hotgrid/hotgrid/internal/store/sqlite"
+	storeopen "github.com/hotgrid/hotgrid/internal/store/open"
 	"github.com/hotgrid/hotgrid/internal/units"
 	"github.com/paulmach/orb"
 )
@@ -23,7 +23,7 @@ import (
 func runEvaluate(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("evaluate", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	dbPath := fs.String("db", "", "SQLite store to read (default $HOTGRID_DB)")
+	dbPath := fs.String("db", "", "store to read: SQLite file or postgres:// URL (default $HOTGRID_DB)")
 	trainFrom := fs.String("train-from", "", "first month (YYYY-MM) or day (YYYY-MM-DD) of training")
 	trainTo := fs.String("train-to", "", "last month or day of training, inclusive (default: train-from)")
 	testFrom := fs.String("test-from", "", "first month or day of the test window (default: the day after training)")
@@ -35,8 +35,10 @@ func runEvaluate(ctx context.Context, env *Env, args []string) error {
 	band := fs.String("band", hotgrid.AnyTimeBand, "time band name")
 	group := fs.String("group", evaluate.GroupAll, "crime groups, comma separated: all (every crime but ASB) or "+strings.Join(hotgrid.CrimeGroups, "|"))
 	res := fs.Int("res", hotgrid.DefaultResolution, "H3 resolution")
+	study := fs.String("study", evaluate.StudyBoundary, "study area: boundary (unit or force polyfill; footprint where none is known) or footprint (training offences' cells plus one ring, for extracts smaller than a unit)")
 	format := fs.String("format", "table", "output: table, json or html")
 	out := fs.String("out", "", "output file (default stdout)")
+	weightsPath := fs.String("weights", "", "severity weights CSV (code,category,name,weight; default: the embedded ONS CSS category table)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -62,10 +64,20 @@ func runEvaluate(ctx context.Context, env *Env, args []string) error {
 	if cfg.Band, err = findBand(*band); err != nil {
 		return err
 	}
-	if cfg.Boundaries, err = evaluateBoundaries(*by); err != nil {
+	switch *study {
+	case evaluate.StudyBoundary:
+		if cfg.Boundaries, err = evaluateBoundaries(*by); err != nil {
+			return err
+		}
+	case evaluate.StudyFootprint:
+	default:
+		return hotgrid.FieldErrorf("study", "must be boundary or footprint, not %q", *study)
+	}
+	weights, err := loadWeights(*weightsPath)
+	if err != nil {
 		return err
 	}
-	cfg.Weights = evaluationWeights()
+	cfg.Weights = weights
 
 	path := *dbPath
 	if path == "" {
@@ -74,10 +86,12 @@ func runEvaluate(ctx context.Context, env *Env, args []string) error {
 	if path == "" {
 		return hotgrid.FieldErrorf("db", "evaluate needs a store: pass --db PATH or set HOTGRID_DB (load data with hotgrid ingest)")
 	}
-	if _, err := os.Stat(path); err != nil {
-		return fmt.Errorf("evaluate: store %s: %w", path, err)
+	if !storeopen.IsPostgres(path) {
+		if _, err := os.Stat(path); err != nil {
+			return fmt.Errorf("evaluate: store %s: %w", path, err)
+		}
 	}
-	db, err := sqlite.Open(ctx, path)
+	db, err := storeopen.Open(ctx, path)
 	if err != nil {
 		return fmt.Errorf("evaluate: %w", err)
 	}
@@ -206,8 +220,3 @@ func evaluateBoundaries(by string) (map[string]orb.MultiPolygon, error) {
 	}
 	return evaluate.Boundaries(forces.Units(), npus.Units()), nil
 }
-
-// evaluationWeights returns the severity weights for harm. TEMPORARY:
-// internal/severity is being written; until it lands harm equals the count
-// (the report says so).
-func evaluationWeights() hotgrid.Weights { return nil }

@@ -1,11 +1,9 @@
 package main
 
-import (
-	"context"
-	"errors"
-)
+import "context"
 
-// runKnife is not built yet.
-func runKnife(_ context.Context, _ *Env, _ []string) error {
-	return errors.New("not built yet")
+// runKnife lists the top knife-point robbery cells per unit (top 3 by
+// count by default); the flags are rank's.
+func runKnife(ctx context.Context, env *Env, args []string) error {
+	return runRanking(ctx, env, args, "knife", 3)
 }

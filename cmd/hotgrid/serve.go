@@ -3,9 +3,71 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/hotgrid/hotgrid/internal/server"
+	"github.com/hotgrid/hotgrid/web"
 )
 
-// runServe is not built yet.
-func runServe(_ context.Context, _ *Env, _ []string) error {
-	return errors.New("not built yet")
+// runServe serves the map page and the API:
+//
+//	hotgrid serve [--db PATH] [--addr 127.0.0.1:8080] [--basemap URL] [--cors ORIGINS] [--log-level info]
+//
+// With no --db and no HOTGRID_DB it serves the embedded demo data. It stops
+// gracefully on SIGINT/SIGTERM (ctx from main).
+func runServe(ctx context.Context, env *Env, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	dbPath := fs.String("db", "", "store: SQLite file or postgres:// URL (default $HOTGRID_DB, else the embedded demo data)")
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	basemap := fs.String("basemap", env.Getenv("HOTGRID_BASEMAP"), "optional raster basemap URL template, e.g. https://tiles.example/{z}/{x}/{y}.png (default $HOTGRID_BASEMAP)")
+	attribution := fs.String("basemap-attribution", env.Getenv("HOTGRID_BASEMAP_ATTRIBUTION"), "attribution shown for the basemap")
+	cors := fs.String("cors", env.Getenv("HOTGRID_CORS"), "comma-separated origins allowed to call the API from other sites (default none)")
+	level := fs.String("log-level", "info", "log level: debug, info (one line per request), warn or error")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(*level)); err != nil {
+		return fmt.Errorf("serve: --log-level: %w", err)
+	}
+	log := slog.New(slog.NewJSONHandler(env.Stderr, &slog.HandlerOptions{Level: lv}))
+
+	var origins []string
+	for _, o := range strings.Split(*cors, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			origins = append(origins, o)
+		}
+	}
+	page, err := web.Dist()
+	if err != nil {
+		log.Warn("serving the API only", "reason", err.Error())
+		page = nil
+	}
+
+	log.Info("loading data", "db", *dbPath)
+	svc, closeSvc, err := openService(ctx, env, *dbPath)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	defer closeSvc()
+
+	api, err := server.New(server.Config{Service: svc, Static: page, Basemap: *basemap, BasemapAttribution: *attribution,
+		AllowOrigins: origins, Version: env.Version, Logger: log})
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	go api.Warm(ctx)
+	srv := server.NewServer(api, server.Options{LogRequests: lv <= slog.LevelInfo, Logger: log})
+	log.Info("data loaded", "units", len(svc.Units()), "bands", len(svc.Bands()))
+	return srv.ListenAndServe(ctx, *addr)
 }

@@ -57,17 +57,39 @@ type Entry struct {
 
 // Logger appends records to a store. It is safe for concurrent use; writers
 // in other processes are handled by the store's unique sequence.
+//
+// When the store implements Batcher, concurrent Record calls are committed
+// together (group commit): each call still returns only once its own record
+// is durably stored, but one transaction carries every record that arrived
+// while the previous one was being written.
 type Logger struct {
 	Store hotgrid.AuditStore
 	Now   func() time.Time // time.Now when nil
 
-	mu sync.Mutex
+	mu       sync.Mutex
+	pending  []*waiter
+	flushing bool
+}
+
+// Batcher is an AuditStore that appends several records in one
+// transaction, all or none; ECONFLICT when the first Seq is taken.
+type Batcher interface {
+	InsertAuditBatch(ctx context.Context, rs []*hotgrid.AuditRecord) error
+}
+
+type waiter struct {
+	e    Entry
+	rec  *hotgrid.AuditRecord
+	done chan error
 }
 
 // Record appends one entry and returns the stored record.
 func (l *Logger) Record(ctx context.Context, e Entry) (*hotgrid.AuditRecord, error) {
 	if e.Action == "" {
 		return nil, hotgrid.FieldErrorf("action", "audit entry has no action")
+	}
+	if b, ok := l.Store.(Batcher); ok {
+		return l.recordBatched(ctx, b, e)
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -86,6 +108,61 @@ func (l *Logger) Record(ctx context.Context, e Entry) (*hotgrid.AuditRecord, err
 		return r, nil
 	}
 	return nil, hotgrid.Errorf(hotgrid.ECONFLICT, "audit trail busy: gave up after %d attempts", maxChainRetries)
+}
+
+// recordBatched queues e; the first caller to find no flush running
+// becomes the leader and writes every queued record, batch after batch,
+// until the queue is empty.
+func (l *Logger) recordBatched(ctx context.Context, b Batcher, e Entry) (*hotgrid.AuditRecord, error) {
+	w := &waiter{e: e, done: make(chan error, 1)}
+	l.mu.Lock()
+	l.pending = append(l.pending, w)
+	if !l.flushing {
+		l.flushing = true
+		for len(l.pending) > 0 {
+			batch := l.pending
+			l.pending = nil
+			l.mu.Unlock()
+			err := l.flush(context.WithoutCancel(ctx), b, batch)
+			for _, x := range batch {
+				x.done <- err
+			}
+			l.mu.Lock()
+		}
+		l.flushing = false
+	}
+	l.mu.Unlock()
+	if err := <-w.done; err != nil {
+		return nil, err
+	}
+	return w.rec, nil
+}
+
+// flush chains and stores one batch, chaining again when another process
+// appended first.
+func (l *Logger) flush(ctx context.Context, b Batcher, batch []*waiter) error {
+	for range maxChainRetries {
+		last, err := l.Store.LastAudit(ctx)
+		if err != nil {
+			return fmt.Errorf("read last audit record: %w", err)
+		}
+		rs := make([]*hotgrid.AuditRecord, len(batch))
+		for i, w := range batch {
+			rs[i] = l.seal(w.e, last)
+			last = rs[i]
+		}
+		err = b.InsertAuditBatch(ctx, rs)
+		if hotgrid.ErrorCode(err) == hotgrid.ECONFLICT {
+			continue
+		} else if err != nil {
+			return fmt.Errorf("append audit records: %w", err)
+		}
+		for i, w := range batch {
+			w.rec = rs[i]
+		}
+		return nil
+	}
+	return hotgrid.Errorf(hotgrid.ECONFLICT, "audit trail busy: gave up after %d attempts", maxChainRetries)
 }
 
 func (l *Logger) seal(e Entry, last *hotgrid.AuditRecord) *hotgrid.AuditRecord {

@@ -3,8 +3,6 @@ package evaluate
 import (
 	"context"
 	"testing"
-
-	"github.com/hotgrid/hotgrid/data"
 )
 
 // BenchmarkNationalBacktest is the whole national backtest of the README:
@@ -12,11 +10,8 @@ import (
 // robbery and burglary, every method at four budgets, resolution 9. The
 // offences are parsed once, outside the timer.
 func BenchmarkNationalBacktest(b *testing.B) {
-	files, _ := nationalOffences(b)
-	offs, _ := policeUKOffences(b, files...)
-	bounds := Boundaries(geojsonUnits(b, data.Forces()))
-	cfg := Config{TrainFrom: month("2025-01"), TrainTo: month("2025-02"), TestFrom: month("2025-02"), TestTo: month("2025-03"),
-		Boundaries: bounds, By: "force", Groups: []string{"all", "robbery", "burglary"}, Weights: testWeights{}}
+	offs, _ := policeUKOffences(b, nationalFiles(b)...)
+	cfg := nationalConfig(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

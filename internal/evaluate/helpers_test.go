@@ -15,8 +15,6 @@ import (
 
 	"github.com/hotgrid/hotgrid/geo"
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
-	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 )
 
 // sharedDir returns <repo root>/../shared, skipping (failing when CI=true)
@@ -184,30 +182,6 @@ func month(s string) time.Time {
 		panic(err)
 	}
 	return t
-}
-
-// geojsonUnits reads a GeoJSON FeatureCollection with code/name/force
-// properties: a test stand-in for units.Load until internal/units lands.
-func geojsonUnits(tb testing.TB, b []byte) []hotgrid.Unit {
-	tb.Helper()
-	fc, err := geojson.UnmarshalFeatureCollection(b)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var out []hotgrid.Unit
-	for _, f := range fc.Features {
-		u := hotgrid.Unit{Code: f.Properties.MustString("code", ""), Name: f.Properties.MustString("name", ""), Force: f.Properties.MustString("force", "")}
-		switch g := f.Geometry.(type) {
-		case orb.MultiPolygon:
-			u.Geometry = g
-		case orb.Polygon:
-			u.Geometry = orb.MultiPolygon{g}
-		default:
-			tb.Fatalf("feature %q: geometry %T", u.Code, g)
-		}
-		out = append(out, u)
-	}
-	return out
 }
 
 // bandFor is an every-day band from start to end (minutes after midnight).

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hotgrid/hotgrid/geo"
+	"github.com/hotgrid/hotgrid/internal/score"
 )
 
 // Input is what a method trains on: one study area and the training
@@ -162,12 +163,12 @@ func KRing(in *Input, w float64) []float64 {
 // otherwise.
 func GiStarHot(in *Input, alpha float64) []float64 {
 	x := Counts(in)
-	z := giStar(x, in.Study.Neighbours())
+	z := score.GiStar(x, in.Study.Neighbours())
 	p := make([]float64, len(z))
 	for i, v := range z {
 		p[i] = math.Erfc(math.Abs(v) / math.Sqrt2) // 2·Φ(−|z|)
 	}
-	q := benjaminiHochberg(p)
+	q := score.BenjaminiHochberg(p)
 	out := make([]float64, len(z))
 	for i, v := range z {
 		if v > 0 && q[i] < alpha {

@@ -116,3 +116,14 @@ func MakeHeadline(rep *Report) Headline {
 	}
 	return h
 }
+
+// methodOrder lists the configured methods in report order.
+func (rc ReportConfig) methodOrder() []string {
+	out := make([]string, 0, len(rc.Methods))
+	for _, m := range Methods(Params{}) {
+		if _, ok := rc.Methods[m.Name]; ok {
+			out = append(out, m.Name)
+		}
+	}
+	return out
+}

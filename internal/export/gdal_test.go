@@ -214,3 +214,28 @@ func TestGDALRoundTrip(t *testing.T) {
 		t.Errorf("geojson -> gpkg: %d features", n)
 	}
 }
+
+// TestGDALSpatialIndex checks GDAL sees each layer's R-tree and that the
+// triggers keep it right when a GIS edits the file.
+func TestGDALSpatialIndex(t *testing.T) {
+	exporttest.Tool(t, "ogrinfo")
+	in := exporttest.Small()
+	path := writeFile(t, t.TempDir(), "gpkg", in)
+	for _, l := range []string{gpkg.CellsTable, gpkg.AreasTable, gpkg.UnitsTable} {
+		out := run(t, "ogrinfo", "-ro", "-q", "-sql", fmt.Sprintf("SELECT HasSpatialIndex('%s', 'geom') AS h", l), path)
+		if !strings.Contains(out, "HasSpatialIndex (Integer) = 1") {
+			t.Errorf("GDAL finds no spatial index on %s", l)
+		}
+	}
+	// Move cell 1 onto cell 6, delete cell 2: a spatial filter around cell
+	// 6 then finds both, and the index has one entry fewer.
+	run(t, "ogrinfo", "-q", path, "-sql", "UPDATE cells SET geom = (SELECT geom FROM cells WHERE fid = 6) WHERE fid = 1")
+	run(t, "ogrinfo", "-q", path, "-sql", "DELETE FROM cells WHERE fid = 2")
+	if got := sqlInts(t, path, "SELECT count(*) AS n FROM rtree_cells_geom"); got["n"] != len(in.Cells)-1 {
+		t.Errorf("R-tree has %d entries after a delete, want %d", got["n"], len(in.Cells)-1)
+	}
+	out := run(t, "ogrinfo", "-ro", "-q", path, "-spat", "-1.9515", "52.5195", "-1.9495", "52.5205", gpkg.CellsTable)
+	if n := strings.Count(out, "OGRFeature(cells)"); n != 2 {
+		t.Errorf("spatial filter around cell 6 finds %d cells, want 2 (cell 6 and the moved cell 1)", n)
+	}
+}

@@ -156,7 +156,7 @@ func (in *Ingester) IngestFile(ctx context.Context, path, format string, m *Mapp
 // IngestReader ingests one file read from r; name identifies it.
 func (in *Ingester) IngestReader(ctx context.Context, r io.Reader, name, format string, m *Mapping) (Summary, error) {
 	sum := NewSummary()
-	sp, err := readSpool(r, name)
+	sp, err := readSpool(r, name, memoryLimit)
 	if err != nil {
 		return sum.failed(name, err), err
 	}
@@ -209,6 +209,7 @@ type fileRun struct {
 	sum    *Summary
 	seed   maphash.Seed
 	seen   map[uint64]int32 // hash of Crime ID -> first line
+	header []string
 }
 
 // prepare detects the format, reads the header and builds the row parser.
@@ -235,9 +236,11 @@ func (in *Ingester) prepare(sp *spool, name, format string, m *Mapping) (*fileRu
 		if first != PoliceUKHeader {
 			return nil, fmt.Errorf("%s: line 1: header %.200q is not the data.police.uk street-level header %q", name, first, PoliceUKHeader)
 		}
-		if _, err := cr.Read(); err != nil {
+		header, err := cr.Read()
+		if err != nil {
 			return nil, fmt.Errorf("%s: line 1: header: %w", name, err)
 		}
+		run.header = append([]string(nil), header...)
 		run.parser = &policeUK{months: months{loc: london()}, cats: newCategories()}
 	case FormatMapped:
 		if m == nil {
@@ -248,7 +251,8 @@ func (in *Ingester) prepare(sp *spool, name, format string, m *Mapping) (*fileRu
 		if err != nil {
 			return nil, fmt.Errorf("%s: line 1: header: %w", name, err)
 		}
-		p, err := newMapped(m, append([]string(nil), header...), in.Codes)
+		run.header = append([]string(nil), header...)
+		p, err := newMapped(m, run.header, in.Codes)
 		if err != nil {
 			return nil, fmt.Errorf("%s: line 1: %w", name, err)
 		}
@@ -358,14 +362,37 @@ func (r *fileRun) checkDuplicate(id string, line int) {
 func (r *fileRun) parseError(pe *csv.ParseError, start int64) error {
 	r.sum.RowsRead++
 	if pe.Line > pe.StartLine {
-		return fmt.Errorf("%s: line %d: column %d: %v: the quoted field opened on line %d runs on to line %d, so the rows in between cannot be read; fix the quoting",
-			r.name, pe.StartLine, pe.Column, pe.Err, pe.StartLine, pe.Line)
+		return fmt.Errorf("%s: line %d: a quoted field opened on line %d is not closed properly (%v at line %d, column %d), so the rows up to line %d cannot be read; fix the quoting",
+			r.name, pe.StartLine, pe.StartLine, pe.Err, pe.Line, pe.Column, pe.Line)
 	}
 	kind := ReasonStrayQuote
 	if !errors.Is(pe.Err, csv.ErrBareQuote) && !errors.Is(pe.Err, csv.ErrQuote) {
 		kind = "bad CSV"
 	}
-	return r.reject(pe.StartLine, rejectf(fmt.Sprintf("(column %d)", pe.Column), kind, "%v", pe.Err), start)
+	raw := r.sp.raw(start, r.cr.InputOffset())
+	field := fmt.Sprintf("%s (column %d)", r.fieldAt(raw, pe.Column), pe.Column)
+	return r.reject(pe.StartLine, rejectf(field, kind, "%v", pe.Err), start)
+}
+
+// fieldAt names the header field holding byte column col (1-based) of a
+// one-line raw record, counting delimiters outside quotes.
+func (r *fileRun) fieldAt(raw string, col int) string {
+	i, quoted := 0, false
+	for j, c := range raw {
+		if j >= col-1 {
+			break
+		}
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case c == r.cr.Comma && !quoted:
+			i++
+		}
+	}
+	if i < len(r.header) {
+		return r.header[i]
+	}
+	return fmt.Sprintf("field %d", i+1)
 }
 
 // reject records one rejected row; in strict mode it fails the file.

@@ -32,8 +32,9 @@ type spool struct {
 }
 
 // readSpool decompresses r when it starts with the gzip magic bytes and
-// keeps its bytes in memory or in a temporary file, hashing them.
-func readSpool(r io.Reader, name string) (*spool, error) {
+// keeps its bytes in memory (up to limit) or in a temporary file, hashing
+// them.
+func readSpool(r io.Reader, name string, limit int64) (*spool, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	s := &spool{}
 	var src io.Reader = br
@@ -47,11 +48,11 @@ func readSpool(r io.Reader, name string) (*spool, error) {
 	}
 	h := sha256.New()
 	var buf bytes.Buffer
-	n, err := io.Copy(io.MultiWriter(&buf, h), io.LimitReader(src, memoryLimit+1))
+	n, err := io.Copy(io.MultiWriter(&buf, h), io.LimitReader(src, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: read: %w", name, err)
 	}
-	if n <= memoryLimit {
+	if n <= limit {
 		s.data, s.size = buf.Bytes(), n
 	} else if err := s.spill(&buf, src, h, name); err != nil {
 		return nil, err

@@ -121,8 +121,7 @@ type scored struct {
 	band    int
 	metric  hotgrid.Metric
 	z, p, q []float64
-	class   []hotgrid.Class
-	trend   []string
+	trend   []uint8 // index into trendNames
 	order   []int32 // cells with any offence, ranked: metric desc, count desc, cell asc
 	rank    []int32 // cell -> 1-based rank, 0 when unranked
 	periods int
@@ -141,17 +140,14 @@ func (e *Engine) score(n *normQuery, u int) (*scored, error) {
 	nc := len(a.st.cells)
 	s := &scored{a: a, band: n.band, metric: n.q.Metric,
 		z: make([]float64, nc), p: make([]float64, nc), q: make([]float64, nc),
-		class: make([]hotgrid.Class, nc), trend: make([]string, nc), rank: make([]int32, nc)}
+		trend: make([]uint8, nc), rank: make([]int32, nc)}
 	x := a.values(n.band, n.q.Metric)
 	g := a.st.neighbours(n.q.K)
 	g.giStar(x, s.z)
 	for i, z := range s.z {
 		s.p[i] = PValue(z)
 	}
-	benjaminiHochberg(s.p, s.q, make([]int32, nc))
-	for i := range s.z {
-		s.class[i] = Classify(s.z[i], s.q[i])
-	}
+	benjaminiHochberg(s.p, s.q)
 	e.trends(n, s, g)
 	cnt := a.values(n.band, hotgrid.MetricCount)
 	for i := range cnt {
@@ -183,21 +179,25 @@ func (e *Engine) score(n *normQuery, u int) (*scored, error) {
 	return s, nil
 }
 
+// MinTrendPeriods is the fewest periods a trend is classified from; with
+// fewer the trend is left empty and the ranking notes say why.
+const MinTrendPeriods = 3
+
 // trends fills s.trend with emerging hot spot classes from Gi* of the
 // metric (harm for recency) in each month of the window, or each week when
-// the window spans fewer than three months.
+// the window spans fewer than three months (month-only data: always months).
 func (e *Engine) trends(n *normQuery, s *scored, g csr) {
 	ix := e.ix
 	mFrom := int(monthIndex(time.Unix(n.from, 0).In(e.loc)))
 	mTo := int(monthIndex(time.Unix(n.to-1, 0).In(e.loc)))
-	monthly := mTo-mFrom+1 >= 3
+	monthly := mTo-mFrom+1 >= MinTrendPeriods || s.a.monthOnly > 0
 	const week = 7 * 86400
 	periods := mTo - mFrom + 1
 	if !monthly {
 		periods = int((n.to - n.from + week - 1) / week)
 	}
 	s.periods = periods
-	if periods < 2 {
+	if periods < MinTrendPeriods {
 		return
 	}
 	nc := len(s.a.st.cells)
@@ -239,13 +239,13 @@ func (e *Engine) trends(n *normQuery, s *scored, g csr) {
 	zc, pc := make([]float64, periods), make([]float64, periods)
 	for i := 0; i < nc; i++ {
 		if !sig[i] {
-			s.trend[i] = TrendNone
+			s.trend[i] = trendCode(TrendNone)
 			continue
 		}
 		for p := 0; p < periods; p++ {
 			zc[p] = zs[p*nc+i]
 			pc[p] = PValue(zc[p])
 		}
-		s.trend[i] = EmergingClass(zc, pc)
+		s.trend[i] = trendCode(EmergingClass(zc, pc))
 	}
 }

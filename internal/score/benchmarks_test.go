@@ -80,20 +80,27 @@ func BenchmarkRankCold(b *testing.B) {
 // bytes per offence (heap in use after the build, less before, over n).
 func BenchmarkLoadIndex(b *testing.B) {
 	offs := synthOffences(b, defaultYear, 42)
+	cfg := Config{Units: testUnits(), Weights: defaultTestWeights()}
 	b.ReportAllocs()
 	b.ResetTimer()
-	var perOffence float64
+	var per float64
 	for i := 0; i < b.N; i++ {
-		perOffence = indexBytes(b, offs)
+		per = loadBytes(b, cfg, offs)
 	}
-	b.ReportMetric(perOffence, "bytes/offence")
+	b.ReportMetric(per, "bytes/offence")
 }
 
-func indexBytes(b *testing.B, offs []hotgrid.Offence) float64 {
+// loadBytes builds an engine and returns its resident heap per offence:
+// heap in use after the build (GC'd, offences slice excluded as it was
+// allocated before) less heap before, over the offences indexed.
+func loadBytes(b *testing.B, cfg Config, offs []hotgrid.Offence) float64 {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	e := newTestEngine(b, offs)
+	e, err := NewEngine(cfg, sliceScan(offs))
+	if err != nil {
+		b.Fatal(err)
+	}
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	per := float64(after.HeapAlloc-before.HeapAlloc) / float64(e.Offences())
@@ -127,12 +134,12 @@ func BenchmarkNationalScore(b *testing.B) {
 // BenchmarkNationalStudyAreas measures a first national ranking from a
 // fresh engine: force polyfills and neighbour graphs included.
 func BenchmarkNationalStudyAreas(b *testing.B) {
-	offs, npus, forces := nationalOffences(b)
+	offs, cfg := nationalConfig(b)
 	ctx := context.Background()
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		e, err := NewEngine(Config{Units: npus, Forces: forces, Weights: defaultTestWeights()}, sliceScan(offs))
+		e, err := NewEngine(cfg, sliceScan(offs))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -144,28 +151,19 @@ func BenchmarkNationalStudyAreas(b *testing.B) {
 }
 
 func BenchmarkNationalLoad(b *testing.B) {
-	offs, npus, forces := nationalOffences(b)
+	offs, cfg := nationalConfig(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	var per float64
 	for i := 0; i < b.N; i++ {
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		e, err := NewEngine(Config{Units: npus, Forces: forces, Weights: defaultTestWeights()}, sliceScan(offs))
-		if err != nil {
-			b.Fatal(err)
-		}
-		runtime.GC()
-		runtime.ReadMemStats(&after)
-		per = float64(after.HeapAlloc-before.HeapAlloc) / float64(e.Offences())
+		per = loadBytes(b, cfg, offs)
 	}
 	b.ReportMetric(per, "bytes/offence")
 }
 
 func nationalEngine(b *testing.B) *Engine {
-	offs, npus, forces := nationalOffences(b)
-	e, err := NewEngine(Config{Units: npus, Forces: forces, Weights: defaultTestWeights()}, sliceScan(offs))
+	offs, cfg := nationalConfig(b)
+	e, err := NewEngine(cfg, sliceScan(offs))
 	if err != nil {
 		b.Fatal(err)
 	}

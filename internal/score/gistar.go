@@ -75,36 +75,33 @@ func PValue(z float64) float64 { return math.Erfc(math.Abs(z) / math.Sqrt2) }
 // p.adjust(method = "BH")). NaN p-values count as 1.
 func BenjaminiHochberg(p []float64) []float64 {
 	q := make([]float64, len(p))
-	benjaminiHochberg(p, q, make([]int32, len(p)))
+	benjaminiHochberg(p, q)
 	return q
 }
 
-// benjaminiHochberg writes q-values into q, using idx (len(p)) as scratch.
-func benjaminiHochberg(p, q []float64, idx []int32) {
+// benjaminiHochberg writes the q-values of p into q.
+func benjaminiHochberg(p, q []float64) {
+	type pi struct {
+		p float64
+		i int32
+	}
 	n := len(p)
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	pv := func(i int32) float64 {
-		if math.IsNaN(p[i]) {
-			return 1
+	s := make([]pi, n)
+	for i, v := range p {
+		if math.IsNaN(v) {
+			v = 1
 		}
-		return p[i]
+		s[i] = pi{v, int32(i)}
 	}
-	slices.SortFunc(idx, func(a, b int32) int {
-		if c := cmpFloat(pv(a), pv(b)); c != 0 {
-			return c
-		}
-		return int(a - b)
-	})
+	// ties may come in any order: tied p-values get the same q
+	slices.SortFunc(s, func(a, b pi) int { return cmpFloat(a.p, b.p) })
 	prev := 1.0
 	for r := n - 1; r >= 0; r-- {
-		i := idx[r]
-		v := pv(i) * float64(n) / float64(r+1)
+		v := s[r].p * float64(n) / float64(r+1)
 		if v < prev {
 			prev = v
 		}
-		q[i] = prev
+		q[s[r].i] = prev
 	}
 }
 

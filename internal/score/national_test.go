@@ -10,6 +10,7 @@ import (
 
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
 	"github.com/hotgrid/hotgrid/internal/ingest"
+	"github.com/hotgrid/hotgrid/internal/severity"
 	"github.com/hotgrid/hotgrid/internal/units"
 )
 
@@ -38,7 +39,15 @@ var national struct {
 	offences []hotgrid.Offence
 	npus     []hotgrid.Unit
 	forces   []hotgrid.Unit
+	weights  *severity.Table
 	err      error
+}
+
+// nationalConfig is the engine config for the national data: the embedded
+// NPUs, force areas and ONS CSS weights.
+func nationalConfig(t testing.TB) ([]hotgrid.Offence, Config) {
+	offs, npus, forces := nationalOffences(t)
+	return offs, Config{Units: npus, Forces: forces, Weights: national.weights}
 }
 
 // nationalOffences parses the ../shared national police.uk files once.
@@ -59,8 +68,14 @@ func nationalOffences(t testing.TB) ([]hotgrid.Offence, []hotgrid.Unit, []hotgri
 			national.err = err
 			return
 		}
+		w, err := severity.Default()
+		if err != nil {
+			national.err = err
+			return
+		}
+		national.weights = w
 		st := &memStore{}
-		in := &ingest.Ingester{Store: st, Units: npus}
+		in := &ingest.Ingester{Store: st, Units: npus, Codes: w}
 		for _, f := range files {
 			if _, err := in.IngestFile(context.Background(), f, ingest.FormatPoliceUK, nil); err != nil {
 				national.err = err
@@ -86,8 +101,9 @@ func TestNationalRank(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipping national data in -short mode")
 	}
-	offs, npus, forces := nationalOffences(t)
-	e, err := NewEngine(Config{Units: npus, Forces: forces, Weights: defaultTestWeights()}, sliceScan(offs))
+	offs, cfg := nationalConfig(t)
+	forces := cfg.Forces
+	e, err := NewEngine(cfg, sliceScan(offs))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,16 +45,22 @@ func (e *Engine) rank(ctx context.Context, q hotgrid.Query, knife bool) (*hotgri
 		out.Notes = append(out.Notes, "The data carry no weapon flag (data.police.uk records do not say whether a knife was used), so knife-point robbery hotspots cannot be found; no cells are listed.")
 		return out, nil
 	}
+	if err := e.prepareStudies(n.units, n.q.Resolution, n.q.K); err != nil {
+		return nil, err
+	}
 	var monthOnly, tooLong int
+	periods := -1
 	var noWeapon []string
 	for _, u := range n.units {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		ur, a, err := e.unitRanking(n, u)
+		ur, s, err := e.unitRanking(n, u)
 		if err != nil {
 			return nil, err
 		}
+		a := s.a
+		periods = s.periods
 		if knife && e.ix.weaponsFlagged[u] == 0 {
 			noWeapon = append(noWeapon, e.units[u].Code)
 			ur.Cells, ur.Areas = []hotgrid.CellScore{}, []hotgrid.PatrolArea{}
@@ -66,6 +72,9 @@ func (e *Engine) rank(ctx context.Context, q hotgrid.Query, knife bool) (*hotgri
 	}
 	out.StudyArea = e.studyAreas(n.units, n.q.Resolution)
 	out.Notes = append(out.Notes, e.notes(n, monthOnly, tooLong, out.Offences)...)
+	if periods >= 0 && periods < MinTrendPeriods {
+		out.Notes = append(out.Notes, fmt.Sprintf("The window holds %d period(s) (months, or weeks for windows under three months); a trend needs at least %d, so no trend is given.", periods, MinTrendPeriods))
+	}
 	if len(noWeapon) > 0 {
 		out.Notes = append(out.Notes, fmt.Sprintf("No offence in %s carries a weapon flag, so no knife-point robbery cells are listed there.", strings.Join(noWeapon, ", ")))
 	}
@@ -73,7 +82,7 @@ func (e *Engine) rank(ctx context.Context, q hotgrid.Query, knife bool) (*hotgri
 }
 
 // unitRanking builds one unit's hot grid. Callers hold e.mu.
-func (e *Engine) unitRanking(n *normQuery, u int) (hotgrid.UnitRanking, *agg, error) {
+func (e *Engine) unitRanking(n *normQuery, u int) (hotgrid.UnitRanking, *scored, error) {
 	s, err := e.score(n, u)
 	if err != nil {
 		return hotgrid.UnitRanking{}, nil, err
@@ -87,7 +96,7 @@ func (e *Engine) unitRanking(n *normQuery, u int) (hotgrid.UnitRanking, *agg, er
 		if len(chosen) == n.q.Top {
 			break
 		}
-		if x[i] <= 0 || n.q.SignificantOnly && !isHot(s.class[i]) {
+		if x[i] <= 0 || n.q.SignificantOnly && !isHot(Classify(s.z[i], s.q[i])) {
 			continue
 		}
 		chosen = append(chosen, i)
@@ -96,7 +105,7 @@ func (e *Engine) unitRanking(n *normQuery, u int) (hotgrid.UnitRanking, *agg, er
 		ur.Cells = append(ur.Cells, e.cellScore(s, u, int(i)))
 	}
 	ur.Areas = e.patrolAreas(s, u, chosen, ur.Cells)
-	return ur, s.a, nil
+	return ur, s, nil
 }
 
 func isHot(c hotgrid.Class) bool {
@@ -112,7 +121,7 @@ func (e *Engine) cellScore(s *scored, u, i int) hotgrid.CellScore {
 		Count:   a.values(s.band, hotgrid.MetricCount)[i],
 		Harm:    a.values(s.band, hotgrid.MetricHarm)[i],
 		Recency: a.values(s.band, hotgrid.MetricRecency)[i],
-		Z:       s.z[i], P: s.p[i], Q: s.q[i], Class: s.class[i], Trend: s.trend[i],
+		Z:       s.z[i], P: s.p[i], Q: s.q[i], Class: Classify(s.z[i], s.q[i]), Trend: trendNames[s.trend[i]],
 		PeakBand: e.peakBand(a, []int{i}),
 	}
 }
@@ -272,6 +281,9 @@ func (e *Engine) Cells(ctx context.Context, q hotgrid.Query) ([]hotgrid.CellScor
 	defer e.mu.Unlock()
 	n, err := e.normalise(q, false)
 	if err != nil {
+		return nil, err
+	}
+	if err := e.prepareStudies(n.units, n.q.Resolution, n.q.K); err != nil {
 		return nil, err
 	}
 	var out []hotgrid.CellScore

@@ -3,7 +3,9 @@ package score
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/hotgrid/hotgrid/geo"
 )
@@ -29,6 +31,75 @@ func (e *Engine) study(u, res int) (*study, error) {
 	if st, ok := e.studies[key]; ok {
 		return st, nil
 	}
+	st, err := e.buildStudy(u, res)
+	if err != nil {
+		return nil, err
+	}
+	e.studies[key] = st
+	return st, nil
+}
+
+// prepareStudies builds the missing study areas and k-ring graphs of the
+// units at res on every CPU, for queries over many units (a national
+// ranking fills every force). Callers hold e.mu.
+func (e *Engine) prepareStudies(units []int, res, k int) error {
+	var todo []int
+	for _, u := range units {
+		if _, ok := e.studies[studyKey{u, res}]; !ok {
+			todo = append(todo, u)
+		}
+	}
+	if len(todo) < 2 {
+		return nil
+	}
+	built := make([]*study, len(todo))
+	errs := make([]error, len(todo))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(todo)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				if built[j], errs[j] = e.buildStudy(todo[j], res); errs[j] == nil {
+					built[j].neighbours(k)
+				}
+			}
+		}()
+	}
+	// largest first, so one big force does not finish last alone
+	order := make([]int, len(todo))
+	for j := range order {
+		order[j] = j
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		return cmpFloat(e.studySize(todo[b], res), e.studySize(todo[a], res))
+	})
+	for _, j := range order {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+	for j, u := range todo {
+		if errs[j] != nil {
+			return errs[j]
+		}
+		e.studies[studyKey{u, res}] = built[j]
+	}
+	return nil
+}
+
+// studySize guesses the work of building a study area.
+func (e *Engine) studySize(u, res int) float64 {
+	if len(e.units[u].Geometry) > 0 {
+		return estimateCells(e.units[u], res)
+	}
+	return float64(e.ix.unitStart[u+1] - e.ix.unitStart[u])
+}
+
+// buildStudy fills unit u's study area at res. It only reads the engine,
+// so several may run at once.
+func (e *Engine) buildStudy(u, res int) (*study, error) {
 	info := e.units[u]
 	st := &study{kind: info.study, nbs: map[int]csr{}}
 	var cells []uint64
@@ -59,7 +130,6 @@ func (e *Engine) study(u, res int) (*study, error) {
 	}
 	slices.Sort(cells)
 	st.cells = slices.Compact(cells)
-	e.studies[key] = st
 	return st, nil
 }
 

@@ -163,3 +163,26 @@ func emerging(z, p []float64, sign float64) string {
 	}
 	return TrendConsecutive
 }
+
+// trendNames lists every value EmergingClass returns; scored cells store an
+// index into it. It is never modified.
+var trendNames = func() []string {
+	out := []string{"", TrendNone}
+	for _, side := range []string{"-hot", "-cold"} {
+		for _, c := range []string{TrendNew, TrendConsecutive, TrendIntensifying, TrendPersistent,
+			TrendDiminishing, TrendSporadic, TrendOscillating, TrendHistorical} {
+			out = append(out, c+side)
+		}
+	}
+	return out
+}()
+
+// trendCode returns the index of a trend name in trendNames.
+func trendCode(name string) uint8 {
+	for i, n := range trendNames {
+		if n == name {
+			return uint8(i)
+		}
+	}
+	return 0
+}

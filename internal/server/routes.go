@@ -226,12 +226,40 @@ func (a *API) index(ctx context.Context, q hotgrid.Query) (*cellIndex, error) {
 		if err != nil {
 			return nil, err
 		}
-		ix, err := tiles.NewIndex(cells)
+		ix, err := tiles.NewIndex(visible(cells))
 		if err != nil {
 			return nil, err
 		}
 		return &cellIndex{cells: cells, tiles: ix}, nil
 	})
+}
+
+// visible returns the cells worth drawing: those with offences, plus
+// significant cold spots (which may have none). The rest of the study area
+// stays blank, which keeps low-zoom tiles small.
+func visible(cells []hotgrid.CellScore) []hotgrid.CellScore {
+	out := make([]hotgrid.CellScore, 0, len(cells))
+	for _, c := range cells {
+		if c.Count > 0 || (c.Class != hotgrid.ClassNone && c.Class != "") {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Warm computes the answers the map page asks for first, so the first
+// visitor does not wait for scoring. Errors are logged, not returned.
+func (a *API) Warm(ctx context.Context) {
+	start := a.now()
+	for _, p := range []string{"/api/v1/config", "/api/v1/units", "/api/v1/bands", "/api/v1/summary", "/api/v1/hotgrids", "/api/v1/knife-robbery-hotspots"} {
+		if ctx.Err() != nil {
+			return
+		}
+		if r := a.Get(ctx, p, nil); r.Status != http.StatusOK {
+			a.log.Warn("warm-up failed", "path", p, "status", r.Status, "body", string(r.Body))
+		}
+	}
+	a.log.Info("warmed up", "ms", a.now().Sub(start).Milliseconds())
 }
 
 // summary is what the page's legend needs: how many cells, their bounds,

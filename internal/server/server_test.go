@@ -465,3 +465,20 @@ func TestFiber(t *testing.T) {
 		t.Fatal("server still answering after shutdown")
 	}
 }
+
+func TestWarm(t *testing.T) {
+	a, f := newAPI(t)
+	a.Warm(context.Background())
+	n := f.calls.Load()
+	if n == 0 {
+		t.Fatal("warm-up scored nothing")
+	}
+	for _, p := range []string{"/api/v1/hotgrids", "/api/v1/summary", "/api/v1/knife-robbery-hotspots"} {
+		if r := a.Get(context.Background(), p, nil); r.Status != 200 {
+			t.Fatalf("%s: %d", p, r.Status)
+		}
+	}
+	if got := f.calls.Load(); got != n {
+		t.Fatalf("the page's first requests scored %d more times after warm-up", got-n)
+	}
+}

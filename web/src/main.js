@@ -33,7 +33,9 @@ const fmt = (v, d = 1) => (v == null || Number.isNaN(v) ? '–' : Number(v).toLo
 const fmtP = (v) => (v == null ? '–' : v < 0.001 ? '<0.001' : Number(v).toFixed(3));
 
 // hook for tests and for people poking at the page
-const hook = (window.__hotgrid = { requests: [], renders: 0, ready: false });
+const hook = (window.__hotgrid = { requests: [], renders: 0, ready: false, marks: {} });
+const mark = (name) => { if (!(name in hook.marks)) hook.marks[name] = Math.round(performance.now()); };
+mark('script');
 
 const state = {
   unit: '', band: '', from: '', to: '', metric: 'harm', colour: 'metric', category: '', top: 10,
@@ -180,6 +182,9 @@ function addLayers() {
   map.on('mouseenter', 'cells-fill', () => { map.getCanvas().style.cursor = 'pointer'; });
   map.on('mouseleave', 'cells-fill', () => { map.getCanvas().style.cursor = ''; });
   map.on('moveend', writeHash);
+  const zoomClass = () => map.getContainer().classList.toggle('far', map.getZoom() < 11.5);
+  map.on('zoomend', zoomClass);
+  zoomClass();
 }
 
 const emptyFC = () => ({ type: 'FeatureCollection', features: [] });
@@ -244,6 +249,7 @@ async function reload({ fit = false } = {}) {
       api('/api/v1/knife-robbery-hotspots', knifeParams()),
     ]);
     if (seq !== loadSeq) return;
+    mark('data');
     shown = { summary, hotgrids, knife };
     map.getSource('cells').setTiles([tileURL()]);
     map.getSource('hotgrids').setData(hotgrids);
@@ -259,7 +265,9 @@ async function reload({ fit = false } = {}) {
     restyle();
     if (fit) fitToSelection();
     setStatus('');
+    mark('drawn');
     await idle();
+    mark('idle');
     if (seq !== loadSeq) return;
     hook.renders++;
     document.documentElement.dataset.renders = String(hook.renders);
@@ -303,7 +311,7 @@ function drawRankLabels(fc) {
   const cells = fc.features.filter((f) => f.properties.kind === 'cell').slice(0, 100);
   for (const f of cells) {
     const p = f.properties;
-    const badge = el('button', { class: 'rank', type: 'button', title: `Rank ${p.rank} in ${p.unit}: ${p.h3}`, 'data-h3': p.h3, text: String(p.rank) });
+    const badge = el('button', { class: p.rank > 3 ? 'rank minor' : 'rank', type: 'button', title: `Rank ${p.rank} in ${p.unit}: ${p.h3}`, 'data-h3': p.h3, text: String(p.rank) });
     badge.addEventListener('click', (e) => { e.stopPropagation(); openDetail(p.h3); });
     markers.push(new maplibregl.Marker({ element: badge }).setLngLat(centroid(f.geometry)).addTo(map));
   }
@@ -499,10 +507,12 @@ function setStatus(text, error = false) {
 
 async function start() {
   maplibregl.setWorkerUrl(new URL('maplibre-gl-worker.mjs', location.href).href);
+  maplibregl.prewarm(); // start the tile worker while the data loads
   readHash();
   setStatus('Loading…');
   const [config, units, bands] = await Promise.all([api('/api/v1/config'), api('/api/v1/units'), api('/api/v1/bands')]);
   meta = { config, units, bands };
+  mark('meta');
   fillControls();
   map = new maplibregl.Map({
     container: 'map',
@@ -513,11 +523,13 @@ async function start() {
     maxZoom: 18,
     attributionControl: { compact: false, customAttribution: 'Boundaries: ONS/OS (approximate NPUs)' },
     hash: false,
+    fadeDuration: 0,
   });
   hook.map = map;
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
   await new Promise((resolve) => map.once('load', resolve));
+  mark('map-load');
   addLayers();
   drawUnitLabels();
   if (!state.view) fitToSelection();

@@ -98,8 +98,8 @@ func Provenance() hotgrid.Provenance {
 var WestMidlandsBox = orb.Bound{Min: orb.Point{-2.2, 52.35}, Max: orb.Point{-1.42, 52.66}}
 
 // Synthetic returns an Input of every res-9 cell in WestMidlandsBox (about
-// the size of the default data's study area) with deterministic made-up
-// scores, ranked, and a patrol area around every 100th cell.
+// 19,000 cells: the box is larger than the force area) with deterministic
+// made-up scores, ranked, and a patrol area around every 100th cell.
 func Synthetic() feature.Input {
 	ids, err := geo.Polyfill(orb.MultiPolygon{geo.BoundPolygon(WestMidlandsBox)}, 9)
 	if err != nil {

@@ -8,7 +8,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hotgrid/hotgrid/geo"
@@ -66,19 +68,12 @@ func Prepare(in Input) (*Set, error) {
 		s.Provenance.MadeAt = time.Now().UTC()
 	}
 	s.Cells = make([]Cell, len(in.Cells))
+	if err := prepareCells(s.Cells, in.Cells); err != nil {
+		return nil, err
+	}
 	first := true
-	for i, c := range in.Cells {
-		id, err := cellID(c)
-		if err != nil {
-			return nil, fmt.Errorf("cell %d (rank %d): %w", i+1, c.Rank, err)
-		}
-		c.Cell = id
-		if c.H3 == "" {
-			c.H3 = geo.String(id)
-		}
-		p := geo.Boundary(id)
-		s.Cells[i] = Cell{CellScore: c, Polygon: p, Center: geo.Center(id)}
-		s.Bound = extend(s.Bound, p.Bound(), &first)
+	for i := range s.Cells {
+		s.Bound = extend(s.Bound, s.Cells[i].Polygon.Bound(), &first)
 	}
 	s.Areas = make([]Area, len(in.Areas))
 	for i, a := range in.Areas {
@@ -101,6 +96,46 @@ func Prepare(in Input) (*Set, error) {
 		s.Bound = extend(s.Bound, mp.Bound(), &first)
 	}
 	return s, nil
+}
+
+// parallelCells is the number of cells above which prepareCells shares
+// the work (H3 boundaries, a cgo call each) between the CPUs.
+const parallelCells = 4096
+
+// prepareCells fills dst with the cells of src and their hexagons. The
+// error, if any, is that of the first bad cell in src's order.
+func prepareCells(dst []Cell, src []hotgrid.CellScore) error {
+	workers := min(runtime.GOMAXPROCS(0), 8, len(src)/parallelCells+1)
+	errs := make([]error, workers)
+	chunk := (len(src) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		lo, hi := w*chunk, min((w+1)*chunk, len(src))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				c := src[i]
+				id, err := cellID(c)
+				if err != nil {
+					errs[w] = fmt.Errorf("cell %d (rank %d): %w", i+1, c.Rank, err)
+					return
+				}
+				c.Cell = id
+				if c.H3 == "" {
+					c.H3 = geo.String(id)
+				}
+				dst[i] = Cell{CellScore: c, Polygon: geo.Boundary(id), Center: geo.Center(id)}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func cellID(c hotgrid.CellScore) (uint64, error) {

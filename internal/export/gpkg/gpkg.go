@@ -5,7 +5,9 @@
 // (MULTIPOLYGON) in EPSG:4326 with GeoPackage binary geometries (a "GP"
 // header and envelope around go-geom's WKB), and the provenance twice: as
 // JSON in gpkg_metadata (the metadata extension) and as key/value rows in
-// the "hotgrid_provenance" attributes table, which any GIS lists.
+// the "hotgrid_provenance" attributes table, which any GIS lists. Every
+// feature layer has an R-tree spatial index (the gpkg_rtree_index
+// extension) so QGIS and ArcGIS pan and query quickly.
 //
 // The file is built in memory and serialised, so Write can stream it to any
 // writer (an HTTP response, a file).
@@ -28,6 +30,52 @@ import (
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
+
+// rtreeTriggers keep a layer's R-tree index in step with edits made later
+// by GIS tools (GeoPackage 1.3 rtree extension; the ST_ functions are those
+// every GeoPackage reader provides). %[1]s is the table, %[2]s the geometry
+// column, %[3]s the R-tree table.
+var rtreeTriggers = [...]string{
+	`CREATE TRIGGER "%[3]s_insert" AFTER INSERT ON "%[1]s" WHEN (new."%[2]s" NOT NULL AND NOT ST_IsEmpty(NEW."%[2]s")) BEGIN INSERT OR REPLACE INTO "%[3]s" VALUES (NEW."fid",ST_MinX(NEW."%[2]s"), ST_MaxX(NEW."%[2]s"),ST_MinY(NEW."%[2]s"), ST_MaxY(NEW."%[2]s")); END`,
+	`CREATE TRIGGER "%[3]s_update1" AFTER UPDATE OF "%[2]s" ON "%[1]s" WHEN OLD."fid" = NEW."fid" AND (NEW."%[2]s" NOTNULL AND NOT ST_IsEmpty(NEW."%[2]s")) BEGIN INSERT OR REPLACE INTO "%[3]s" VALUES (NEW."fid",ST_MinX(NEW."%[2]s"), ST_MaxX(NEW."%[2]s"),ST_MinY(NEW."%[2]s"), ST_MaxY(NEW."%[2]s")); END`,
+	`CREATE TRIGGER "%[3]s_update2" AFTER UPDATE OF "%[2]s" ON "%[1]s" WHEN OLD."fid" = NEW."fid" AND (NEW."%[2]s" ISNULL OR ST_IsEmpty(NEW."%[2]s")) BEGIN DELETE FROM "%[3]s" WHERE id = OLD."fid"; END`,
+	`CREATE TRIGGER "%[3]s_update3" AFTER UPDATE ON "%[1]s" WHEN OLD."fid" != NEW."fid" AND (NEW."%[2]s" NOTNULL AND NOT ST_IsEmpty(NEW."%[2]s")) BEGIN DELETE FROM "%[3]s" WHERE id = OLD."fid"; INSERT OR REPLACE INTO "%[3]s" VALUES (NEW."fid",ST_MinX(NEW."%[2]s"), ST_MaxX(NEW."%[2]s"),ST_MinY(NEW."%[2]s"), ST_MaxY(NEW."%[2]s")); END`,
+	`CREATE TRIGGER "%[3]s_update4" AFTER UPDATE ON "%[1]s" WHEN OLD."fid" != NEW."fid" AND (NEW."%[2]s" ISNULL OR ST_IsEmpty(NEW."%[2]s")) BEGIN DELETE FROM "%[3]s" WHERE id IN (OLD."fid", NEW."fid"); END`,
+	`CREATE TRIGGER "%[3]s_delete" AFTER DELETE ON "%[1]s" WHEN old."%[2]s" NOT NULL BEGIN DELETE FROM "%[3]s" WHERE id = OLD."fid"; END`,
+}
+
+// spatialIndex adds the gpkg_rtree_index extension to table: an R-tree of
+// its features' envelopes (fid i+1 has bounds[i]; nil bounds are skipped),
+// its registration and its triggers. It runs after the rows are in, so the
+// triggers, which call functions only GIS readers define, never fire here.
+func spatialIndex(ctx context.Context, tx *sql.Tx, table string, bounds []*orb.Bound) error {
+	rt := "rtree_" + table + "_" + GeomColumn
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`CREATE VIRTUAL TABLE %q USING rtree(id, minx, maxx, miny, maxy)`, rt)); err != nil {
+		return fmt.Errorf("geopackage spatial index %s: %w", table, err)
+	}
+	st, err := tx.PrepareContext(ctx, fmt.Sprintf(`INSERT INTO %q VALUES (?, ?, ?, ?, ?)`, rt))
+	if err != nil {
+		return fmt.Errorf("geopackage spatial index %s: %w", table, err)
+	}
+	defer st.Close()
+	for i, b := range bounds {
+		if b == nil {
+			continue
+		}
+		if _, err := st.ExecContext(ctx, i+1, b.Min[0], b.Max[0], b.Min[1], b.Max[1]); err != nil {
+			return fmt.Errorf("geopackage spatial index %s row %d: %w", table, i+1, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO gpkg_extensions VALUES (?, ?, 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')`, table, GeomColumn); err != nil {
+		return fmt.Errorf("geopackage spatial index %s: %w", table, err)
+	}
+	for _, tr := range rtreeTriggers {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(tr, table, GeomColumn, rt)); err != nil {
+			return fmt.Errorf("geopackage spatial index %s trigger: %w", table, err)
+		}
+	}
+	return nil
+}
 
 // Layer (table) names.
 const (
@@ -269,6 +317,7 @@ func (w *writer) cells(ctx context.Context) error {
 	}
 	defer st.Close()
 	args := make([]any, len(fs)+1)
+	bounds := make([]*orb.Bound, len(w.set.Cells))
 	for i := range w.set.Cells {
 		if i%1024 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -280,7 +329,9 @@ func (w *writer) cells(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("cell %s: %w", c.H3, err)
 		}
-		if args[0], err = w.geometry(g, c.Polygon.Bound()); err != nil {
+		b := c.Polygon.Bound()
+		bounds[i] = &b
+		if args[0], err = w.geometry(g, b); err != nil {
 			return fmt.Errorf("cell %s: %w", c.H3, err)
 		}
 		for j := range fs {
@@ -290,7 +341,7 @@ func (w *writer) cells(ctx context.Context) error {
 			return fmt.Errorf("geopackage insert cell %s: %w", c.H3, err)
 		}
 	}
-	return nil
+	return spatialIndex(ctx, w.tx, CellsTable, bounds)
 }
 
 func (w *writer) areas(ctx context.Context) error {
@@ -305,13 +356,16 @@ func (w *writer) areas(ctx context.Context) error {
 	}
 	defer st.Close()
 	args := make([]any, len(fs)+1)
+	bounds := make([]*orb.Bound, len(w.set.Areas))
 	for i := range w.set.Areas {
 		a := &w.set.Areas[i]
 		g, err := feature.GeomMultiPolygon(a.Outline)
 		if err != nil {
 			return fmt.Errorf("patrol area %s: %w", a.ID, err)
 		}
-		if args[0], err = w.geometry(g, a.Outline.Bound()); err != nil {
+		b := a.Outline.Bound()
+		bounds[i] = &b
+		if args[0], err = w.geometry(g, b); err != nil {
 			return fmt.Errorf("patrol area %s: %w", a.ID, err)
 		}
 		for j := range fs {
@@ -321,7 +375,7 @@ func (w *writer) areas(ctx context.Context) error {
 			return fmt.Errorf("geopackage insert patrol area %s: %w", a.ID, err)
 		}
 	}
-	return nil
+	return spatialIndex(ctx, w.tx, AreasTable, bounds)
 }
 
 func (w *writer) units(ctx context.Context) error {
@@ -348,9 +402,12 @@ func (w *writer) units(ctx context.Context) error {
 		return err
 	}
 	defer st.Close()
-	for _, u := range us {
+	bounds := make([]*orb.Bound, len(us))
+	for i, u := range us {
 		var g any
 		if len(u.Geometry) > 0 {
+			b := u.Geometry.Bound()
+			bounds[i] = &b
 			mp, err := feature.GeomMultiPolygon(u.Geometry)
 			if err != nil {
 				return fmt.Errorf("unit %s: %w", u.Code, err)
@@ -363,7 +420,7 @@ func (w *writer) units(ctx context.Context) error {
 			return fmt.Errorf("geopackage insert unit %s: %w", u.Code, err)
 		}
 	}
-	return nil
+	return spatialIndex(ctx, w.tx, UnitsTable, bounds)
 }
 
 func (w *writer) provenance(ctx context.Context) error {

@@ -206,3 +206,26 @@ func TestReadGeometryErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestSpatialIndex(t *testing.T) {
+	db, _ := open(t)
+	in := exporttest.Small()
+	for table, want := range map[string]int{"cells": len(in.Cells), "patrol_areas": len(in.Areas), "units": len(in.Units)} {
+		var n, ext, triggers int
+		db.QueryRow(`SELECT count(*) FROM "rtree_` + table + `_geom"`).Scan(&n)
+		db.QueryRow(`SELECT count(*) FROM gpkg_extensions WHERE table_name = ? AND column_name = 'geom' AND extension_name = 'gpkg_rtree_index'`, table).Scan(&ext)
+		db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?`, table).Scan(&triggers)
+		if n != want || ext != 1 || triggers != 6 {
+			t.Errorf("%s: %d index entries (want %d), %d extension rows, %d triggers", table, n, want, ext, triggers)
+		}
+	}
+	// The index holds each cell's envelope (rounded outwards to float32).
+	var minX, maxX float64
+	if err := db.QueryRow(`SELECT minx, maxx FROM rtree_cells_geom WHERE id = 1`).Scan(&minX, &maxX); err != nil {
+		t.Fatal(err)
+	}
+	b := geo.Boundary(in.Cells[0].Cell).Bound()
+	if minX > b.Min[0] || maxX < b.Max[0] || b.Min[0]-minX > 1e-5 || maxX-b.Max[0] > 1e-5 {
+		t.Errorf("index x range %g..%g, cell %g..%g", minX, maxX, b.Min[0], b.Max[0])
+	}
+}

@@ -68,8 +68,8 @@ func ReadGeometry(b []byte) (*Geometry, error) {
 }
 
 // Dump describes a GeoPackage's bytes as text: its application_id and
-// user_version, then every table's schema and rows, geometries as WKT with
-// their header. It is what the golden tests compare, as the bytes of a
+// user_version, every table's schema and rows (geometries as WKT with their
+// header), then the triggers. It is what the golden tests compare, as the bytes of a
 // SQLite file depend on the SQLite version.
 func Dump(ctx context.Context, gpkg []byte) (string, error) {
 	db, err := sql.Open("sqlite", ":memory:")
@@ -101,7 +101,10 @@ func Dump(ctx context.Context, gpkg []byte) (string, error) {
 		}
 		fmt.Fprintf(&sb, "PRAGMA %s = %d\n", p, v)
 	}
-	rows, err := conn.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	// R-tree shadow tables (rtree_*_node, _parent, _rowid) hold SQLite's
+	// own node layout: the R-tree itself is dumped instead.
+	rows, err := conn.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+		AND NOT (name LIKE 'rtree_%' AND (name LIKE '%_node' OR name LIKE '%_parent' OR name LIKE '%_rowid')) ORDER BY name`)
 	if err != nil {
 		return "", fmt.Errorf("dump: tables: %w", err)
 	}
@@ -121,7 +124,19 @@ func Dump(ctx context.Context, gpkg []byte) (string, error) {
 			return "", err
 		}
 	}
-	return sb.String(), nil
+	trs, err := conn.QueryContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name`)
+	if err != nil {
+		return "", fmt.Errorf("dump: triggers: %w", err)
+	}
+	defer trs.Close()
+	for trs.Next() {
+		var q string
+		if err := trs.Scan(&q); err != nil {
+			return "", fmt.Errorf("dump: triggers: %w", err)
+		}
+		fmt.Fprintf(&sb, "\n%s;\n", q)
+	}
+	return sb.String(), trs.Err()
 }
 
 func dumpRows(ctx context.Context, conn *sql.Conn, sb *strings.Builder, table string) error {

@@ -44,7 +44,7 @@ const NotifyChannel = "hotgrid_data"
 // materialised in cell_counts for GIS clients.
 const (
 	MinCellResolution = 7
-	MaxCellResolution = 10
+	MaxCellResolution = 9
 )
 
 // DB is a PostgreSQL store. It is safe for concurrent use.

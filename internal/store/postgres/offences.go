@@ -38,9 +38,10 @@ const createStage = `CREATE TEMP TABLE offences_stage (
 ) ON COMMIT DROP`
 
 // insertStaged moves the staged rows into offences, skipping those already
-// stored (same id, or same source hash and row), and adds the new ones to
-// the materialised cell counts. It returns how many were added and which of
-// the touched cells have no stored shape yet.
+// stored (same id), and adds the new ones to the materialised cell counts.
+// It returns how many were added and the cells new to cell_counts (xmax = 0
+// marks a row the upsert inserted rather than updated), which may need a
+// shape.
 const insertStaged = `WITH ins AS (
 	INSERT INTO offences (` + offenceCols + `)
 	SELECT ` + offenceCols + ` FROM offences_stage ORDER BY source_row
@@ -62,11 +63,9 @@ const insertStaged = `WITH ins AS (
 		month_only = c.month_only + excluded.month_only,
 		first_from = least(c.first_from, excluded.first_from),
 		last_to = greatest(c.last_to, excluded.last_to)
-	RETURNING cell
+	RETURNING cell, xmax = 0 AS inserted
 )
-SELECT (SELECT count(*) FROM ins),
-	coalesce((SELECT array_agg(DISTINCT a.cell) FROM agg a
-		WHERE NOT EXISTS (SELECT 1 FROM cell_shapes s WHERE s.cell = a.cell)), '{}')`
+SELECT (SELECT count(*) FROM ins), coalesce((SELECT array_agg(DISTINCT cell) FROM agg WHERE inserted), '{}')`
 
 // IngestFile stores one file in one transaction: offences are copied in
 // batches into a temporary table, then inserted into offences. If fill or

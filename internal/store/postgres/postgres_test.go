@@ -86,7 +86,7 @@ func source(hash string, n int) hotgrid.SourceFile {
 	return hotgrid.SourceFile{Name: "f-" + hash[:4] + ".csv", Hash: hash, Format: "mapped", Rows: n, Accepted: n}
 }
 
-func ingest(t *testing.T, db hotgrid.OffenceStore, hash string, os []hotgrid.Offence) int {
+func ingestAll(t *testing.T, db hotgrid.OffenceStore, hash string, os []hotgrid.Offence) int {
 	t.Helper()
 	added, err := db.IngestFile(context.Background(), source(hash, len(os)), func(put func(*hotgrid.Offence) error) error {
 		for i := range os {
@@ -121,7 +121,7 @@ func testMigrateTwice(t *testing.T, open opener) {
 	if err != nil || v1 < 2 {
 		t.Fatalf("schema version %d, %v", v1, err)
 	}
-	ingest(t, db, "aaaa1111", offences(t, "aaaa1111", 10))
+	ingestAll(t, db, "aaaa1111", offences(t, "aaaa1111", 10))
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatalf("second migrate: %v", err)
 	}
@@ -170,7 +170,7 @@ func testIngestRoundTrip(t *testing.T, open opener) {
 	db, _ := open(t)
 	in := offences(t, "bbbb2222", 50)
 	in[3].ID = "" // derived from hash and row
-	if added := ingest(t, db, "bbbb2222", in); added != 50 {
+	if added := ingestAll(t, db, "bbbb2222", in); added != 50 {
 		t.Fatalf("added %d, want 50", added)
 	}
 	out := scanAll(t, db, hotgrid.OffenceFilter{})
@@ -199,11 +199,11 @@ func testIngestIdempotent(t *testing.T, open opener) {
 	ctx := context.Background()
 	db, _ := open(t)
 	in := offences(t, "cccc3333", 3*8192+5) // several COPY batches
-	if added := ingest(t, db, "cccc3333", in); added != len(in) {
+	if added := ingestAll(t, db, "cccc3333", in); added != len(in) {
 		t.Fatalf("first ingest added %d, want %d", added, len(in))
 	}
 	v1, _ := db.DataVersion(ctx)
-	if added := ingest(t, db, "cccc3333", in); added != 0 {
+	if added := ingestAll(t, db, "cccc3333", in); added != 0 {
 		t.Fatalf("second ingest added %d, want 0", added)
 	}
 	if v2, _ := db.DataVersion(ctx); v2 != v1 {
@@ -211,7 +211,7 @@ func testIngestIdempotent(t *testing.T, open opener) {
 	}
 	// A file overlapping the first by ID adds only its new offences.
 	more := offences(t, "cccc3333", len(in)+10)
-	if added := ingest(t, db, "dddd4444", more); added != 10 {
+	if added := ingestAll(t, db, "dddd4444", more); added != 10 {
 		t.Errorf("overlapping file added %d, want 10", added)
 	}
 	if v3, _ := db.DataVersion(ctx); v3 != v1+1 {
@@ -241,7 +241,7 @@ func snapshot(t *testing.T, db *postgres.DB) string {
 
 func testIngestRollback(t *testing.T, open opener) {
 	db, _ := open(t)
-	ingest(t, db, "eeee5555", offences(t, "eeee5555", 100))
+	ingestAll(t, db, "eeee5555", offences(t, "eeee5555", 100))
 	before := snapshot(t, db)
 	bad := offences(t, "ffff6666", 20000)
 	errBad := errors.New("row 12000: bad date")
@@ -286,7 +286,7 @@ func testIngestRollback(t *testing.T, open opener) {
 func testFilter(t *testing.T, open opener) {
 	db, _ := open(t)
 	in := offences(t, "abab7777", 300)
-	ingest(t, db, "abab7777", in)
+	ingestAll(t, db, "abab7777", in)
 	loc, _ := time.LoadLocation("Europe/London")
 	f := hotgrid.OffenceFilter{From: time.Date(2025, 3, 1, 0, 0, 0, 0, loc), To: time.Date(2025, 5, 1, 0, 0, 0, 0, loc),
 		Units: []string{"BE", ""}, Force: "West Midlands Police"}
@@ -310,8 +310,8 @@ func testCells(t *testing.T, open opener) {
 	ctx := context.Background()
 	db, _ := open(t)
 	in := offences(t, "cdcd8888", 500)
-	ingest(t, db, "cdcd8888", in[:300])
-	ingest(t, db, "cdcd9999", in) // 200 new, counts must add up
+	ingestAll(t, db, "cdcd8888", in[:300])
+	ingestAll(t, db, "cdcd9999", in) // 200 new, counts must add up
 	// Expected counts per (res 9 cell, unit), computed in Go.
 	type key struct {
 		h3, unit string
@@ -403,13 +403,13 @@ func testNotify(t *testing.T, open opener) {
 	if v := <-versions; v != 0 {
 		t.Fatalf("first watched version %d, want 0", v)
 	}
-	ingest(t, db, "1234aaaa", offences(t, "1234aaaa", 10))
+	ingestAll(t, db, "1234aaaa", offences(t, "1234aaaa", 10))
 	want, _ := db.DataVersion(context.Background())
 	if v := <-versions; v != want || v == 0 {
 		t.Errorf("notified version %d, want %d", v, want)
 	}
-	ingest(t, db, "1234aaaa", offences(t, "1234aaaa", 10)) // adds nothing: no notification
-	ingest(t, db, "5678bbbb", offences(t, "5678bbbb", 10))
+	ingestAll(t, db, "1234aaaa", offences(t, "1234aaaa", 10)) // adds nothing: no notification
+	ingestAll(t, db, "5678bbbb", offences(t, "5678bbbb", 10))
 	if v := <-versions; v != want+1 {
 		t.Errorf("notified version %d, want %d", v, want+1)
 	}

@@ -79,6 +79,41 @@ func (d *DB) InsertAudit(ctx context.Context, a *hotgrid.AuditRecord) error {
 	return nil
 }
 
+// InsertAuditBatch appends records in one transaction (audit.Batcher), so
+// concurrent requests share one durable commit.
+func (d *DB) InsertAuditBatch(ctx context.Context, rs []*hotgrid.AuditRecord) error {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("insert audit records: %w", err)
+	}
+	defer tx.Rollback()
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO audit (`+auditCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("insert audit records: %w", err)
+	}
+	defer stmt.Close()
+	for _, a := range rs {
+		objs := a.Objects
+		if objs == nil {
+			objs = []string{}
+		}
+		b, err := json.Marshal(objs)
+		if err != nil {
+			return fmt.Errorf("encode objects: %w", err)
+		}
+		_, err = stmt.ExecContext(ctx, a.Seq, textTime(a.Time), a.User, a.Action, string(b), a.Recipient, a.Outcome, a.Detail, a.Prev, a.Hash)
+		if isUnique(err) {
+			return hotgrid.Errorf(hotgrid.ECONFLICT, "audit record %d exists", a.Seq)
+		} else if err != nil {
+			return fmt.Errorf("insert audit record %d: %w", a.Seq, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("insert audit records: %w", err)
+	}
+	return nil
+}
+
 // ScanAudit implements hotgrid.AuditStore.
 func (d *DB) ScanAudit(ctx context.Context, fn func(*hotgrid.AuditRecord) error) error {
 	rows, err := d.db.QueryContext(ctx, `SELECT `+auditCols+` FROM audit ORDER BY seq`)

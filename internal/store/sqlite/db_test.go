@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
@@ -96,5 +97,42 @@ func TestMemoryStoresArePrivate(t *testing.T) {
 	}
 	if n != 0 {
 		t.Errorf("second in-memory store sees %d offences of the first", n)
+	}
+}
+
+// TestHexIDs checks police.uk Crime IDs (64 hex digits, stored as 32 bytes)
+// and other IDs come back as given and stay unique.
+func TestHexIDs(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, sqlite.MemoryPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ids := []string{
+		"0009fde224ca19a70feed21da4d48d16964ad205f41940adbd43663ff8f9bea8",
+		"0009FDE224CA19A70FEED21DA4D48D16964AD205F41940ADBD43663FF8F9BEA8", // not lower case: kept as text
+		"0009fde224ca19a70feed21da4d48d16964ad205f41940adbd43663ff8f9bea",  // 63 digits
+		"zz09fde224ca19a70feed21da4d48d16964ad205f41940adbd43663ff8f9bea8",
+	}
+	put := func(put func(*hotgrid.Offence) error) error {
+		for i, id := range append(ids, ids[0]) {
+			if err := put(&hotgrid.Offence{ID: id, Source: hotgrid.Source{Row: i + 2}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	added, err := db.IngestFile(ctx, hotgrid.SourceFile{Name: "h", Hash: "hh"}, put)
+	if err != nil || added != len(ids) {
+		t.Fatalf("added %d (%v), want %d", added, err, len(ids))
+	}
+	var got []string
+	db.ScanOffences(ctx, hotgrid.OffenceFilter{}, func(o *hotgrid.Offence) error { got = append(got, o.ID); return nil })
+	if strings.Join(got, " ") != strings.Join(ids, " ") {
+		t.Errorf("IDs %q, want %q", got, ids)
+	}
+	if added, err := db.IngestFile(ctx, hotgrid.SourceFile{Name: "h", Hash: "hh"}, put); err != nil || added != 0 {
+		t.Errorf("re-ingest added %d (%v), want 0", added, err)
 	}
 }

@@ -255,7 +255,7 @@ func (w *writer) write(stmt *sql.Stmt, b *batch) (int, error) {
 		if o.MonthOnly {
 			mo = 1
 		}
-		args = append(args, id, w.srcID, o.Source.Row, o.Force, unix(o.From), unix(o.To), mo,
+		args = append(args, storedID(id), w.srcID, o.Source.Row, o.Force, unix(o.From), unix(o.To), mo,
 			o.Category, o.OffenceCode, int(o.Weapon), o.Lon, o.Lat, o.LSOA, o.Location, o.Unit, o.Outcome, int64(o.Cell))
 		b.rows[i] = hotgrid.Offence{} // drop string references early
 	}
@@ -269,6 +269,30 @@ func (w *writer) write(stmt *sql.Stmt, b *batch) (int, error) {
 		return 0, fmt.Errorf("insert offences: %w", err)
 	}
 	return int(n), nil
+}
+
+// storedID is how an ID is stored: a 64-digit lower-case hex ID (the
+// police.uk Crime ID is a SHA-256) as its 32 bytes, halving the key index;
+// any other ID as text. scannedID reverses it.
+func storedID(id string) any {
+	if len(id) != 64 {
+		return id
+	}
+	var b [32]byte
+	for i := range 64 {
+		c := id[i]
+		var v byte
+		switch {
+		case c >= '0' && c <= '9':
+			v = c - '0'
+		case c >= 'a' && c <= 'f':
+			v = c - 'a' + 10
+		default:
+			return id
+		}
+		b[i/2] = b[i/2]<<4 | v
+	}
+	return b[:]
 }
 
 // finish stops the goroutine, writes the last partial batch when keep is

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -32,15 +33,16 @@ func (d *DB) ScanOffences(ctx context.Context, f hotgrid.OffenceFilter, fn func(
 		monthOnly, weapon           int64
 		force, category, code, unit sql.RawBytes
 		id, lsoa, location, outcome sql.RawBytes
+		idBlob                      bool
 		intern                      = newInterner()
 	)
 	for rows.Next() {
-		if err := rows.Scan(&id, &srcID, &o.Source.Row, &force, &from, &to, &monthOnly, &category, &code,
+		if err := rows.Scan(&idBlob, &id, &srcID, &o.Source.Row, &force, &from, &to, &monthOnly, &category, &code,
 			&weapon, &o.Lon, &o.Lat, &lsoa, &location, &unit, &outcome, &cell); err != nil {
 			return fmt.Errorf("scan offences: %w", err)
 		}
 		s := srcs[srcID]
-		o.ID = string(id)
+		o.ID = scannedID(id, idBlob)
 		o.Source.File, o.Source.Hash = s.Name, s.Hash
 		o.Force = intern.get(force)
 		o.From, o.To = d.fromUnix(from), d.fromUnix(to)
@@ -61,6 +63,14 @@ func (d *DB) ScanOffences(ctx context.Context, f hotgrid.OffenceFilter, fn func(
 		return fmt.Errorf("scan offences: %w", err)
 	}
 	return nil
+}
+
+// scannedID returns a stored ID as text (see storedID).
+func scannedID(b []byte, blob bool) string {
+	if blob {
+		return hex.EncodeToString(b)
+	}
+	return string(b)
 }
 
 // scanQuery builds the SELECT for a filter.
@@ -97,7 +107,7 @@ func scanQuery(f hotgrid.OffenceFilter) (string, []any) {
 }
 
 // selectColumns are the scanned columns, in Scan order.
-const selectColumns = "id, source_id, source_row, force, from_ts, to_ts, month_only, category, code, " +
+const selectColumns = "typeof(id) = 'blob', id, source_id, source_row, force, from_ts, to_ts, month_only, category, code, " +
 	"weapon, lon, lat, lsoa, location, unit, outcome, cell"
 
 // interner keeps one copy of each repeated string value of a scan.

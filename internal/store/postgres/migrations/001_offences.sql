@@ -53,7 +53,6 @@ CREATE TABLE offences (
 	-- "<source sha256>:<row>", so the same file ingested again adds nothing.
 	CONSTRAINT offences_id_key UNIQUE (id)
 );
-CREATE INDEX offences_time_idx ON offences (occurred_from, occurred_to);
-CREATE INDEX offences_unit_idx ON offences (unit);
-CREATE INDEX offences_cell_idx ON offences (cell);
+CREATE INDEX offences_time_idx ON offences (occurred_from);
+CREATE INDEX offences_unit_idx ON offences (unit, occurred_from);
 CREATE INDEX offences_geom_idx ON offences USING gist (geom);

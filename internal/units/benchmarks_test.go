@@ -1,0 +1,86 @@
+package units
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/hotgrid/hotgrid/geo"
+	"github.com/paulmach/orb"
+)
+
+// benchPoints returns a million random points over the West Midlands force
+// area's bounding box (about half fall inside an NPU).
+func benchPoints(b *testing.B, s *Set) []orb.Point {
+	b.Helper()
+	return randomPoints(rand.New(rand.NewPCG(7, 8)), s.index.all, 1_000_000)
+}
+
+func BenchmarkLocate(b *testing.B) {
+	s, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	pts := benchPoints(b, s)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p := pts[i%len(pts)]
+		s.Locate(p[0], p[1])
+	}
+}
+
+// BenchmarkLocateCell is Locate given the point's res-11 cell, as ingest has.
+func BenchmarkLocateCell(b *testing.B) {
+	s, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	pts := benchPoints(b, s)
+	cells := make([]uint64, len(pts))
+	for i, p := range pts {
+		cells[i], _ = geo.CellAt(p[0], p[1], 11)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		k := i % len(pts)
+		s.LocateCell(cells[k], pts[k][0], pts[k][1])
+	}
+}
+
+func BenchmarkLocateExact(b *testing.B) {
+	s, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	pts := benchPoints(b, s)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p := pts[i%len(pts)]
+		s.LocateExact(p[0], p[1])
+	}
+}
+
+func BenchmarkLocateForces(b *testing.B) {
+	s, err := DefaultForces()
+	if err != nil {
+		b.Fatal(err)
+	}
+	pts := randomPoints(rand.New(rand.NewPCG(9, 10)), s.index.all, 1_000_000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p := pts[i%len(pts)]
+		s.Locate(p[0], p[1])
+	}
+}
+
+func BenchmarkDefault(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := Default(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,164 @@
+// Drives the hotgrid map page in headless Chromium (playwright-core, the
+// system's chromium: no browser is downloaded) and checks what a person
+// would see. Run by the Go browser tests:
+//
+//   node e2e/map.mjs --url http://127.0.0.1:PORT/ --chromium /usr/bin/chromium --out DIR
+//
+// Prints one JSON line of figures and exits non-zero with a message on the
+// first failed check.
+import { chromium } from 'playwright-core';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values: opt } = parseArgs({
+  options: {
+    url: { type: 'string' },
+    chromium: { type: 'string', default: '/usr/bin/chromium' },
+    out: { type: 'string', default: tmpdir() },
+    timeout: { type: 'string', default: '90000' },
+  },
+});
+const timeout = Number(opt.timeout);
+const base = new URL(opt.url);
+
+function check(ok, msg) {
+  if (!ok) throw new Error('check failed: ' + msg);
+}
+const api = async (path) => {
+  const res = await fetch(new URL(path, base));
+  check(res.ok, `${path}: HTTP ${res.status}`);
+  return res.json();
+};
+const near = (shown, want, decimals) => Math.abs(parseFloat(shown.replaceAll(',', '')) - want) <= 0.5 * 10 ** -decimals + 1e-9;
+
+const profile = await mkdtemp(join(tmpdir(), 'hotgrid-chromium-'));
+const figures = {};
+let context;
+try {
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: opt.chromium,
+    headless: true,
+    viewport: { width: 1360, height: 860 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  const page = context.pages()[0] || (await context.newPage());
+  const problems = [];
+  page.on('pageerror', (e) => problems.push('page error: ' + e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource.*204/.test(m.text())) problems.push('console: ' + m.text());
+  });
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`); });
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  const offsite = () => requests.filter((u) => !u.startsWith(base.origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
+
+  // 1. first render
+  const t0 = Date.now();
+  await page.goto(base.href, { waitUntil: 'domcontentloaded', timeout });
+  await page.waitForFunction(() => window.__hotgridReady === true && document.documentElement.dataset.ready === 'true', null, { timeout });
+  figures.first_render_ms = Date.now() - t0;
+  figures.ready_ms = await page.evaluate(() => Math.round(window.__hotgrid.readyMs));
+  figures.marks = await page.evaluate(() => window.__hotgrid.marks);
+  check(problems.length === 0, 'errors while loading: ' + problems.join('; '));
+  check(offsite().length === 0, 'requests left the server: ' + offsite().join(', '));
+
+  const rendered = (filter) => page.evaluate((f) => {
+    const fs = window.__hotgrid.map.queryRenderedFeatures({ layers: ['cells-fill'] });
+    return { n: fs.length, units: [...new Set(fs.map((x) => x.properties.unit))].sort(), f };
+  }, filter);
+  const first = await rendered();
+  figures.hexagons_first = first.n;
+  check(first.n > 0, 'no hexagons drawn');
+  figures.rank_labels = await page.locator('.rank').count();
+  check(figures.rank_labels > 0, 'no rank labels');
+  const legendText = await page.locator('#legend').innerText();
+  check(/per cell|significance/i.test(legendText), 'no legend: ' + legendText);
+  await page.screenshot({ path: join(opt.out, 'map-initial.png') });
+
+  // 2. change the unit: the API calls and the map follow
+  const units = (await api('/api/v1/units')).features.map((f) => f.properties.code);
+  const shownUnits = first.units;
+  const unit = units.find((u) => u !== units[0] && shownUnits.includes(u)) || units[units.length - 1];
+  const centreBefore = await page.evaluate(() => window.__hotgrid.map.getCenter().toArray());
+  const rendersBefore = await page.evaluate(() => window.__hotgrid.renders);
+  const seen = requests.length;
+  await page.selectOption('#unit', unit);
+  await page.waitForFunction((n) => window.__hotgrid.renders > n, rendersBefore, { timeout });
+  const after = requests.slice(seen);
+  const hotReq = after.find((u) => u.includes('/api/v1/hotgrids?'));
+  check(hotReq && new URL(hotReq).searchParams.get('unit') === unit, `no /api/v1/hotgrids request for unit ${unit}: ${after.join(' ')}`);
+  const tileReq = after.filter((u) => u.includes('/tiles/'));
+  check(tileReq.length > 0 && tileReq.every((u) => new URL(u).searchParams.get('unit') === unit), `tiles not asked for unit ${unit}`);
+  const second = await rendered();
+  figures.hexagons_unit = second.n;
+  check(second.n > 0, `no hexagons drawn for unit ${unit}`);
+  check(second.units.length === 1 && second.units[0] === unit, `map shows units ${second.units} after choosing ${unit}`);
+  const centreAfter = await page.evaluate(() => window.__hotgrid.map.getCenter().toArray());
+  check(centreAfter[0] !== centreBefore[0] || centreAfter[1] !== centreBefore[1], 'map did not move to the unit');
+  const hash = await page.evaluate(() => location.hash);
+  check(hash.includes('unit=' + unit), 'URL hash lacks the unit: ' + hash);
+  const listed = await page.locator('#list li').count();
+  const hot = await api('/api/v1/hotgrids?unit=' + encodeURIComponent(unit));
+  check(listed === hot.features.filter((f) => f.properties.kind === 'cell').length, `list shows ${listed} cells`);
+
+  // 3. click a hexagon away from the rank labels: the detail matches the API
+  const target = await page.evaluate(() => {
+    const m = window.__hotgrid.map;
+    const canvas = m.getCanvas().getBoundingClientRect();
+    const fs = m.queryRenderedFeatures({ layers: ['cells-fill'] });
+    const labels = [...document.querySelectorAll('.rank')].map((e) => e.getBoundingClientRect());
+    for (const f of fs.sort((a, b) => a.properties.rank - b.properties.rank)) {
+      const ring = f.geometry.coordinates[0];
+      if (f.geometry.type !== 'Polygon' || ring.length < 7) continue; // whole hexagons only
+      let x = 0, y = 0;
+      for (const c of ring.slice(0, -1)) { x += c[0]; y += c[1]; }
+      const p = m.project([x / (ring.length - 1), y / (ring.length - 1)]);
+      const px = canvas.left + p.x, py = canvas.top + p.y;
+      if (px < canvas.left + 60 || px > canvas.right - 380 || py < canvas.top + 60 || py > canvas.bottom - 60) continue;
+      if (labels.some((r) => px > r.left - 14 && px < r.right + 14 && py > r.top - 14 && py < r.bottom + 14)) continue;
+      const hit = m.queryRenderedFeatures([p.x, p.y], { layers: ['cells-fill'] });
+      if (hit.length && hit[0].properties.h3 === f.properties.h3) return { h3: f.properties.h3, x: px, y: py };
+    }
+    return null;
+  });
+  check(target, 'no clickable hexagon');
+  await page.mouse.click(target.x, target.y);
+  await page.waitForSelector(`#detail[data-loaded="true"][data-h3="${target.h3}"]`, { timeout });
+  const detail = await api(`/api/v1/cells/${target.h3}?unit=${encodeURIComponent(unit)}`);
+  const field = (f) => page.locator(`#detail [data-field="${f}"]`).innerText();
+  check((await field('rank')) === String(detail.rank), `rank ${await field('rank')} vs API ${detail.rank}`);
+  check(near(await field('count'), detail.count, 2), `count ${await field('count')} vs API ${detail.count}`);
+  check(near(await field('harm'), detail.harm, 1), `harm ${await field('harm')} vs API ${detail.harm}`);
+  check(near(await field('z'), detail.z, 2), `z ${await field('z')} vs API ${detail.z}`);
+  for (const [cat, v] of Object.entries(detail.by_category || {})) {
+    if (v <= 0) continue;
+    const shown = await page.locator(`#detail [data-category="${cat}"]`).innerText();
+    check(near(shown, v, 1), `${cat} ${shown} vs API ${v}`);
+  }
+  figures.clicked = target.h3;
+  figures.detail = { rank: detail.rank, count: detail.count, harm: detail.harm, z: detail.z };
+  check(problems.length === 0, 'errors: ' + problems.join('; '));
+  await page.screenshot({ path: join(opt.out, 'map.png') });
+
+  // 4. the URL is shareable: a fresh page with it shows the same unit
+  const shared = await page.evaluate(() => location.href);
+  const page2 = await context.newPage();
+  await page2.goto(shared, { waitUntil: 'domcontentloaded', timeout });
+  await page2.waitForFunction(() => window.__hotgridReady === true, null, { timeout });
+  check((await page2.locator('#unit').inputValue()) === unit, 'shared link lost the unit');
+  const r2 = await page2.evaluate(() => [...new Set(window.__hotgrid.map.queryRenderedFeatures({ layers: ['cells-fill'] }).map((f) => f.properties.unit))]);
+  check(r2.length === 1 && r2[0] === unit, 'shared link shows units ' + r2);
+  check(offsite().length === 0, 'requests left the server: ' + offsite().join(', '));
+  figures.requests = requests.length;
+  figures.screenshot = join(opt.out, 'map.png');
+  console.log(JSON.stringify(figures));
+} catch (err) {
+  console.error(err.stack || String(err));
+  process.exitCode = 1;
+} finally {
+  if (context) await context.close();
+  await rm(profile, { recursive: true, force: true });
+}
