@@ -70,7 +70,10 @@ func TestPlansBrowser(t *testing.T) {
 		cancel()
 		<-done
 	}()
-	out := t.TempDir()
+	out := os.Getenv("HOTGRID_SCREENSHOTS") // keep the screenshots there
+	if out == "" {
+		out = t.TempDir()
+	}
 	tctx, tcancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer tcancel()
 	cmd := exec.CommandContext(tctx, node, "e2e/plans.mjs", "--url", "http://"+ln.Addr().String()+"/", "--chromium", chromium,
