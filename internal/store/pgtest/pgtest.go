@@ -226,8 +226,39 @@ func (c *Cluster) CreateDatabase(ctx context.Context) (string, error) {
 	if c.tplErr != nil {
 		return "", c.tplErr
 	}
+	return c.copyDatabase(ctx, templateDB)
+}
+
+// CloneDatabase creates a database copied from the one dsn names, for
+// example one a store has migrated once so that each test need not, and
+// returns its URL. The source must have no open connections.
+func (c *Cluster) CloneDatabase(t testing.TB, dsn string) string {
+	t.Helper()
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		t.Fatalf("clone database: %v", err)
+	}
+	out, err := c.copyDatabase(context.Background(), cfg.Database)
+	if err != nil {
+		t.Fatalf("clone database: %v", err)
+	}
+	return out
+}
+
+// copyDatabase creates a new database from template. A connection closed
+// just before may not have left the server yet, so "being accessed by
+// other users" is retried for a while.
+func (c *Cluster) copyDatabase(ctx context.Context, template string) (string, error) {
 	name := fmt.Sprintf("t%d", c.counter.Add(1))
-	if err := c.exec(ctx, "postgres", "CREATE DATABASE "+name+" TEMPLATE "+templateDB); err != nil {
+	var err error
+	for range 50 {
+		err = c.exec(ctx, "postgres", "CREATE DATABASE "+name+" TEMPLATE "+pgx.Identifier{template}.Sanitize())
+		if err == nil || !strings.Contains(err.Error(), "being accessed by other users") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
 		return "", err
 	}
 	return c.DSN(name), nil
