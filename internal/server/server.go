@@ -58,6 +58,8 @@ type Config struct {
 // API answers the routes. It is safe for concurrent use.
 type API struct {
 	svc      hotgrid.Service
+	unitList []hotgrid.Unit // the service's units and bands, read once
+	bandList []hotgrid.Band
 	cfg      Config
 	loc      *time.Location
 	log      *slog.Logger
@@ -86,6 +88,9 @@ type Response struct {
 	Header map[string]string
 	Body   []byte
 	gz     []byte // gzip of Body, when worth it
+	// lazyGzip compresses Body per request, only for clients that take
+	// gzip (answers that are not kept, like tiles).
+	lazyGzip bool
 }
 
 // New returns an API over cfg.Service.
@@ -93,7 +98,8 @@ func New(cfg Config) (*API, error) {
 	if cfg.Service == nil {
 		return nil, errors.New("server: no service")
 	}
-	a := &API{svc: cfg.Service, cfg: cfg, loc: cfg.Location, log: cfg.Logger, now: cfg.Now, origins: map[string]bool{}}
+	a := &API{svc: cfg.Service, cfg: cfg, loc: cfg.Location, log: cfg.Logger, now: cfg.Now, origins: map[string]bool{},
+		unitList: cfg.Service.Units(), bandList: cfg.Service.Bands()}
 	if a.loc == nil {
 		loc, err := time.LoadLocation("Europe/London")
 		if err != nil {
@@ -217,9 +223,16 @@ func (a *API) finish(r Request, resp *Response) *Response {
 		delete(out.Header, "Content-Type")
 		return out
 	}
-	if resp.gz != nil && strings.Contains(r.AcceptEncoding, "gzip") {
-		out.Body = resp.gz
-		out.Header["Content-Encoding"] = "gzip"
+	if strings.Contains(r.AcceptEncoding, "gzip") {
+		if resp.gz != nil {
+			out.Body = resp.gz
+			out.Header["Content-Encoding"] = "gzip"
+		} else if resp.lazyGzip {
+			if gz := gzipped(resp.Body); gz != nil {
+				out.Body = gz
+				out.Header["Content-Encoding"] = "gzip"
+			}
+		}
 	}
 	if r.Method == http.MethodHead {
 		out.Body = nil
@@ -320,6 +333,28 @@ func (a *API) fail(err error) *Response {
 // ok makes a cacheable 200 answer with an ETag of the body's hash, gzipped
 // once when large enough to be worth it.
 func (a *API) ok(contentType string, body []byte, maxAge time.Duration) *Response {
+	r := a.okLazy(contentType, body, maxAge)
+	if r.lazyGzip {
+		r.gz, r.lazyGzip = gzipped(body), false
+	}
+	return r
+}
+
+// gzipped returns body compressed, or nil when that saves under 10%.
+func gzipped(body []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	zw.Write(body)
+	zw.Close()
+	if buf.Len() >= len(body)*9/10 {
+		return nil
+	}
+	return buf.Bytes()
+}
+
+// okLazy is ok for answers that are not kept: they are gzipped per request,
+// only for clients that take it.
+func (a *API) okLazy(contentType string, body []byte, maxAge time.Duration) *Response {
 	sum := sha256.Sum256(body)
 	r := &Response{Status: http.StatusOK, Body: body, Header: map[string]string{
 		"Content-Type": contentType,
@@ -331,15 +366,7 @@ func (a *API) ok(contentType string, body []byte, maxAge time.Duration) *Respons
 	} else {
 		r.Header["Cache-Control"] = "no-cache"
 	}
-	if len(body) >= 1024 && compressible(contentType) {
-		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-		zw.Write(body)
-		zw.Close()
-		if buf.Len() < len(body)*9/10 {
-			r.gz = buf.Bytes()
-		}
-	}
+	r.lazyGzip = len(body) >= 1024 && compressible(contentType)
 	return r
 }
 
