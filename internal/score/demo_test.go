@@ -135,6 +135,8 @@ func BenchmarkDemoScore(b *testing.B) {
 	scoreAll(b, e)
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := cpuTime()
+	defer func() { reportCPU(b, cpu0) }()
 	for i := 0; i < b.N; i++ {
 		scoreAll(b, e)
 	}
@@ -149,6 +151,8 @@ func BenchmarkDemoRankWarm(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := cpuTime()
+	defer func() { reportCPU(b, cpu0) }()
 	for i := 0; i < b.N; i++ {
 		if _, err := e.Rank(ctx, q); err != nil {
 			b.Fatal(err)
