@@ -25,6 +25,11 @@ test: build
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m $(PKGS)
 
+# wrk on loopback: /api/v1/hotgrids beside a bare fiber handler of the same
+# body size, random tiles over the force area, first render in Chromium.
+bench-http: build
+	bash internal/server/benchhttp/bench.sh
+
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
 	$(GO) vet $(PKGS)

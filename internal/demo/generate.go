@@ -22,9 +22,11 @@ import (
 	"github.com/hotgrid/hotgrid/internal/units"
 )
 
-// Header is the demo CSV header (CONTRACTS.md).
-var header = []string{"crime_ref", "occurred_from", "occurred_to", "ho_code", "category", "weapon",
-	"easting", "northing", "street", "outcome"}
+// Header returns the demo CSV header (CONTRACTS.md).
+func Header() []string {
+	return []string{"crime_ref", "occurred_from", "occurred_to", "ho_code", "category", "weapon",
+		"easting", "northing", "street", "outcome"}
+}
 
 // DefaultSeed is the seed of the committed demo file.
 const DefaultSeed = 2017
@@ -165,10 +167,10 @@ func largestRemainder(total int, shares []float64) []int {
 
 func writeCSV(w io.Writer, recs []record) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(header); err != nil {
+	if err := cw.Write(Header()); err != nil {
 		return err
 	}
-	row := make([]string, len(header))
+	row := make([]string, len(Header()))
 	for i, r := range recs {
 		row[0] = fmt.Sprintf("20WM%07d", i+1)
 		row[1] = formatMinute(r.from)

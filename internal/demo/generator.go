@@ -177,7 +177,7 @@ func (g *generator) between(lo, hi int) int {
 func (g *generator) draw(npu string, k *kind) (record, error) {
 	cs := g.code(k)
 	r := record{code: cs.code, category: k.category, weapon: g.weapon(cs.weapons), outcome: g.outcome()}
-	r.from, r.to = g.when(k, cs.code)
+	r.from, r.to = g.when(k, cs)
 	night := isWeekendNight(((r.from/dayMinutes)%7+7)%7, (r.from%dayMinutes)/60) ||
 		(r.from%dayMinutes)/60 >= 21 || (r.from%dayMinutes)/60 < 3
 	var err error
@@ -227,10 +227,10 @@ func (g *generator) outcome() string {
 }
 
 // when draws the occurrence window (minutes after 2017-01-01 00:00).
-func (g *generator) when(k *kind, code string) (from, to int) {
-	ws := k.windows
-	if k.group == GroupBurglary {
-		ws = burglaryWindows(code)
+func (g *generator) when(k *kind, cs codeShare) (from, to int) {
+	ws := cs.windows
+	if ws == nil {
+		ws = k.windows
 	}
 	w := g.window(ws)
 	switch {
@@ -246,6 +246,9 @@ func (g *generator) when(k *kind, code string) (from, to int) {
 	default:
 		day := g.pick(g.days(k, w.days)) * dayMinutes
 		from, to = day+g.between(w.fromLo, w.fromHi), day+g.between(w.toLo, w.toHi)
+	}
+	if from >= daysInYear*dayMinutes { // a window starting after midnight on 31 December
+		from, to = from-7*dayMinutes, to-7*dayMinutes
 	}
 	from, to = skipGap(from), skipGap(to)
 	if !w.exact && to <= from {

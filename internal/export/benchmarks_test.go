@@ -45,3 +45,11 @@ func BenchmarkSyntheticGeoJSON(b *testing.B) { benchmarkWrite(b, "geojson", expo
 func BenchmarkSyntheticGPKG(b *testing.B)    { benchmarkWrite(b, "gpkg", exporttest.Synthetic()) }
 func BenchmarkSyntheticKML(b *testing.B)     { benchmarkWrite(b, "kml", exporttest.Synthetic()) }
 func BenchmarkSyntheticCSV(b *testing.B)     { benchmarkWrite(b, "csv", exporttest.Synthetic()) }
+
+// The demo benchmarks export every res-9 cell of the embedded demo data
+// (Service.Cells, 9,813 cells) with the 8 unit boundaries; ingesting and
+// scoring happen once, before the timer.
+func BenchmarkDemoGeoJSON(b *testing.B) { benchmarkWrite(b, "geojson", demoData(b).in) }
+func BenchmarkDemoGPKG(b *testing.B)    { benchmarkWrite(b, "gpkg", demoData(b).in) }
+func BenchmarkDemoKML(b *testing.B)     { benchmarkWrite(b, "kml", demoData(b).in) }
+func BenchmarkDemoCSV(b *testing.B)     { benchmarkWrite(b, "csv", demoData(b).in) }

@@ -231,7 +231,7 @@ func (e *Engine) trends(n *normQuery, s *scored, g csr) {
 		z := zs[p*nc : (p+1)*nc]
 		g.giStar(vals[p*nc:(p+1)*nc], z)
 		for i, v := range z {
-			if PValue(v) < TrendAlpha {
+			if math.Abs(v) > trendZ {
 				sig[i] = true
 			}
 		}

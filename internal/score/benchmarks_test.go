@@ -37,6 +37,8 @@ func BenchmarkScoreDefaultYear(b *testing.B) {
 	scoreAll(b, e) // study areas and neighbour graphs are built once per engine
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := cpuTime()
+	defer func() { reportCPU(b, cpu0) }()
 	for i := 0; i < b.N; i++ {
 		scoreAll(b, e)
 	}
@@ -51,6 +53,8 @@ func BenchmarkRankWarm(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := cpuTime()
+	defer func() { reportCPU(b, cpu0) }()
 	for i := 0; i < b.N; i++ {
 		if _, err := e.Rank(ctx, q); err != nil {
 			b.Fatal(err)
@@ -65,6 +69,8 @@ func BenchmarkRankCold(b *testing.B) {
 	e.Rank(ctx, q)
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := cpuTime()
+	defer func() { reportCPU(b, cpu0) }()
 	for i := 0; i < b.N; i++ {
 		e.mu.Lock()
 		clear(e.aggs)
@@ -120,6 +126,8 @@ func BenchmarkNationalScore(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := cpuTime()
+	defer func() { reportCPU(b, cpu0) }()
 	for i := 0; i < b.N; i++ {
 		e.mu.Lock()
 		clear(e.aggs)

@@ -122,7 +122,7 @@ func (e *Engine) cellScore(s *scored, u, i int) hotgrid.CellScore {
 		Harm:    a.values(s.band, hotgrid.MetricHarm)[i],
 		Recency: a.values(s.band, hotgrid.MetricRecency)[i],
 		Z:       s.z[i], P: s.p[i], Q: s.q[i], Class: Classify(s.z[i], s.q[i]), Trend: trendNames[s.trend[i]],
-		PeakBand: e.peakBand(a, []int{i}),
+		PeakBand: e.peakBand(a, i),
 	}
 }
 
@@ -158,11 +158,22 @@ func (e *Engine) peakBands(a *agg, cells []int) []string {
 	return out
 }
 
-func (e *Engine) peakBand(a *agg, cells []int) string {
-	if p := e.peakBands(a, cells); len(p) > 0 {
-		return p[0]
+// peakBand returns cell i's timed band with the highest expected count
+// (the first in band order on ties), "" when it has none.
+func (e *Engine) peakBand(a *agg, i int) string {
+	best, bc := -1, 0.0
+	for b := range e.bands {
+		if b == e.anyIdx || a.count[b] == nil {
+			continue
+		}
+		if c := a.count[b][i]; c > bc {
+			best, bc = b, c
+		}
 	}
-	return ""
+	if best < 0 {
+		return ""
+	}
+	return e.bands[best].Name
 }
 
 // patrolAreas merges adjacent chosen cells, in rank order, into areas of
@@ -295,6 +306,7 @@ func (e *Engine) Cells(ctx context.Context, q hotgrid.Query) ([]hotgrid.CellScor
 		if err != nil {
 			return nil, err
 		}
+		out = slices.Grow(out, len(s.order))
 		for _, i := range s.order {
 			out = append(out, e.cellScore(s, u, int(i)))
 		}

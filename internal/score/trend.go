@@ -81,6 +81,10 @@ const (
 // trend.
 const TrendAlpha = 0.05
 
+// trendZ is the two-sided normal critical value of TrendAlpha: |z| above
+// it means p below TrendAlpha.
+const trendZ = 1.959963984540054
+
 // EmergingClass names a cell's emerging hot spot class from its Gi* z in
 // each period (oldest first) and their p-values: "<class>-hot",
 // "<class>-cold", or "no-pattern". Fewer than two periods give "".

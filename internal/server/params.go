@@ -191,10 +191,10 @@ var filterParams = []string{"unit", "band", "from", "to", "metric", "res", "cate
 func (a *API) parseQuery(v url.Values) (hotgrid.Query, error) {
 	var q hotgrid.Query
 	var err error
-	if q.Units, err = parseUnits(v.Get("unit"), a.svc.Units()); err != nil {
+	if q.Units, err = parseUnits(v.Get("unit"), a.unitList); err != nil {
 		return q, err
 	}
-	if q.Band, err = parseBand(v.Get("band"), a.svc.Bands()); err != nil {
+	if q.Band, err = parseBand(v.Get("band"), a.bandList); err != nil {
 		return q, err
 	}
 	if q.From, err = parseDate("from", v.Get("from"), a.loc, false); err != nil {

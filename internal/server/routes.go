@@ -38,7 +38,7 @@ func detached(ctx context.Context) (context.Context, context.CancelFunc) {
 // healthz reports the service is up and has data.
 func (a *API) healthz(_ context.Context) *Response {
 	b, _ := json.Marshal(map[string]any{"status": "ok", "version": a.cfg.Version,
-		"units": len(a.svc.Units()), "bands": len(a.svc.Bands())})
+		"units": len(a.unitList), "bands": len(a.bandList)})
 	return &Response{Status: http.StatusOK, Body: b, Header: map[string]string{
 		"Content-Type": ctJSON, "Cache-Control": "no-store"}}
 }
@@ -82,7 +82,7 @@ func (a *API) units(q url.Values) *Response {
 	}
 	return a.cached("units", func() (*Response, error) {
 		fc := geojson.NewFeatureCollection()
-		for _, u := range a.svc.Units() {
+		for _, u := range a.unitList {
 			var g orb.Geometry = u.Geometry
 			if len(u.Geometry) == 1 {
 				g = u.Geometry[0]
@@ -110,7 +110,7 @@ func (a *API) bands(q url.Values) *Response {
 	}
 	return a.cached("bands", func() (*Response, error) {
 		out := []bandJSON{}
-		for _, b := range a.svc.Bands() {
+		for _, b := range a.bandList {
 			bj := bandJSON{Band: b, Days: []string{}}
 			for d := time.Sunday; d <= time.Saturday; d++ {
 				if b.Days[d] || b.AnyTime {
@@ -399,8 +399,7 @@ func (a *API) tile(ctx context.Context, zxy string, v url.Values) *Response {
 		return &Response{Status: http.StatusNoContent, Header: map[string]string{
 			"Cache-Control": "private, max-age=" + strconv.Itoa(int(a.cfg.MaxAge.Seconds()))}}
 	}
-	r := a.ok(ctMVT, b, a.cfg.MaxAge)
-	return r
+	return a.okLazy(ctMVT, b, a.cfg.MaxAge)
 }
 
 // parseTile reads "z/x/y.mvt".
@@ -480,7 +479,7 @@ func (a *API) export(ctx context.Context, v url.Values) *Response {
 		notes := in.Provenance.Notes
 		in.Provenance = a.svc.Provenance(ctx, q)
 		in.Provenance.Notes = appendNew(in.Provenance.Notes, notes...)
-		in.Units = a.svc.Units()
+		in.Units = a.unitList
 		in.Layer = "hotgrid-" + layer
 		var buf bytes.Buffer
 		if err := export.Write(ctx, &buf, format, in); err != nil {

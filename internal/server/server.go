@@ -66,6 +66,8 @@ type Config struct {
 // API answers the routes. It is safe for concurrent use.
 type API struct {
 	svc      hotgrid.Service
+	unitList []hotgrid.Unit // the service's units and bands, read once
+	bandList []hotgrid.Band
 	cfg      Config
 	loc      *time.Location
 	log      *slog.Logger
@@ -105,6 +107,9 @@ type Response struct {
 	Header map[string]string
 	Body   []byte
 	gz     []byte // gzip of Body, when worth it
+	// lazyGzip compresses Body per request, only for clients that take
+	// gzip (answers that are not kept, like tiles).
+	lazyGzip bool
 }
 
 // New returns an API over cfg.Service.
@@ -118,7 +123,8 @@ func New(cfg Config) (*API, error) {
 	if cfg.Auth != nil && (cfg.Auth.Accounts == nil || cfg.Auth.Audit == nil || cfg.Auth.Plans == nil) {
 		return nil, errors.New("server: Config.Auth needs Accounts, Audit and Plans")
 	}
-	a := &API{svc: cfg.Service, cfg: cfg, loc: cfg.Location, log: cfg.Logger, now: cfg.Now, origins: map[string]bool{}, auth: cfg.Auth}
+	a := &API{svc: cfg.Service, cfg: cfg, loc: cfg.Location, log: cfg.Logger, now: cfg.Now, origins: map[string]bool{},
+		unitList: cfg.Service.Units(), bandList: cfg.Service.Bands(), auth: cfg.Auth}
 	a.routes = a.routeTable()
 	a.ui = a.uiFiles()
 	if err := checkRoutes(a.routes); err != nil {
@@ -236,9 +242,16 @@ func (a *API) finish(r Request, resp *Response) *Response {
 		delete(out.Header, "Content-Type")
 		return out
 	}
-	if resp.gz != nil && strings.Contains(r.AcceptEncoding, "gzip") {
-		out.Body = resp.gz
-		out.Header["Content-Encoding"] = "gzip"
+	if strings.Contains(r.AcceptEncoding, "gzip") {
+		if resp.gz != nil {
+			out.Body = resp.gz
+			out.Header["Content-Encoding"] = "gzip"
+		} else if resp.lazyGzip {
+			if gz := gzipped(resp.Body); gz != nil {
+				out.Body = gz
+				out.Header["Content-Encoding"] = "gzip"
+			}
+		}
 	}
 	if r.Method == http.MethodHead {
 		out.Body = nil
@@ -309,6 +322,28 @@ func (a *API) fail(err error) *Response {
 // ok makes a cacheable 200 answer with an ETag of the body's hash, gzipped
 // once when large enough to be worth it.
 func (a *API) ok(contentType string, body []byte, maxAge time.Duration) *Response {
+	r := a.okLazy(contentType, body, maxAge)
+	if r.lazyGzip {
+		r.gz, r.lazyGzip = gzipped(body), false
+	}
+	return r
+}
+
+// gzipped returns body compressed, or nil when that saves under 10%.
+func gzipped(body []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	zw.Write(body)
+	zw.Close()
+	if buf.Len() >= len(body)*9/10 {
+		return nil
+	}
+	return buf.Bytes()
+}
+
+// okLazy is ok for answers that are not kept: they are gzipped per request,
+// only for clients that take it.
+func (a *API) okLazy(contentType string, body []byte, maxAge time.Duration) *Response {
 	sum := sha256.Sum256(body)
 	r := &Response{Status: http.StatusOK, Body: body, Header: map[string]string{
 		"Content-Type": contentType,
@@ -320,15 +355,7 @@ func (a *API) ok(contentType string, body []byte, maxAge time.Duration) *Respons
 	} else {
 		r.Header["Cache-Control"] = "no-cache"
 	}
-	if len(body) >= 1024 && compressible(contentType) {
-		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-		zw.Write(body)
-		zw.Close()
-		if buf.Len() < len(body)*9/10 {
-			r.gz = buf.Bytes()
-		}
-	}
+	r.lazyGzip = len(body) >= 1024 && compressible(contentType)
 	return r
 }
 

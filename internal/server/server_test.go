@@ -354,6 +354,11 @@ func TestGzipHeadMethods(t *testing.T) {
 	if !bytes.Equal(b, plain.Body) {
 		t.Fatal("gzip body differs")
 	}
+	tz := a.Serve(ctx, server.Request{Method: "GET", Path: tilePath(tileAt), AcceptEncoding: "gzip"})
+	tp := a.Serve(ctx, server.Request{Method: "GET", Path: tilePath(tileAt)})
+	if tz.Header["Content-Encoding"] != "gzip" || tp.Header["Content-Encoding"] != "" || len(tz.Body) >= len(tp.Body) {
+		t.Fatalf("tile gzip: %v, %d vs %d bytes", tz.Header["Content-Encoding"], len(tz.Body), len(tp.Body))
+	}
 	if h := a.Serve(ctx, server.Request{Method: "HEAD", Path: "/api/v1/hotgrids"}); h.Status != 200 || len(h.Body) != 0 {
 		t.Fatalf("HEAD: %d with %d bytes", h.Status, len(h.Body))
 	}

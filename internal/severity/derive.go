@@ -166,7 +166,7 @@ func parseWeights(s string) ([]float64, error) {
 // WriteCSV writes rows as a weights file (header code,category,name,weight).
 func WriteCSV(w io.Writer, rows []Row) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(header); err != nil {
+	if err := cw.Write(header()); err != nil {
 		return err
 	}
 	for _, r := range rows {

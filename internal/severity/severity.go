@@ -25,8 +25,8 @@ import (
 // DefaultVersion names the embedded default weights, for provenance.
 const DefaultVersion = "ons-css-category-median-2016"
 
-// Header is the CSV header of a weights file.
-var header = []string{"code", "category", "name", "weight"}
+// header returns the CSV header of a weights file.
+func header() []string { return []string{"code", "category", "name", "weight"} }
 
 // Row is one line of a weights file. An empty Code makes the row its
 // category's representative weight, used for offences without a known code.
@@ -79,13 +79,13 @@ func Default() (*Table, error) {
 
 func parseRows(b []byte, name string) ([]Row, error) {
 	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(b), "\ufeff")))
-	cr.FieldsPerRecord = len(header)
+	cr.FieldsPerRecord = len(header())
 	head, err := cr.Read()
 	if err != nil {
 		return nil, fmt.Errorf("weights %s: line 1: %w", name, err)
 	}
-	if strings.Join(head, ",") != strings.Join(header, ",") {
-		return nil, fmt.Errorf("weights %s: line 1: header %q, want %q", name, strings.Join(head, ","), strings.Join(header, ","))
+	if want := strings.Join(header(), ","); strings.Join(head, ",") != want {
+		return nil, fmt.Errorf("weights %s: line 1: header %q, want %q", name, strings.Join(head, ","), want)
 	}
 	var rows []Row
 	for {

@@ -251,7 +251,8 @@ async function reload({ fit = false } = {}) {
     if (seq !== loadSeq) return;
     mark('data');
     shown = { summary, hotgrids, knife };
-    map.getSource('cells').setTiles([tileURL()]);
+    const src = map.getSource('cells');
+    if (src.tiles[0] !== tileURL()) src.setTiles([tileURL()]); // same URL: keep the loaded tiles
     map.getSource('hotgrids').setData(hotgrids);
     map.getSource('knife').setData({
       type: 'FeatureCollection',

@@ -122,8 +122,15 @@ func postgisInstalled(bin string) error {
 // Running as root, the server runs as the postgres OS user, since
 // PostgreSQL refuses to run as root.
 func StartCluster(ctx context.Context, bin string) (*Cluster, error) {
-	root, err := os.MkdirTemp("", "hotgrid-pg-")
+	reapOrphans(ctx, bin)
+	root, err := os.MkdirTemp("", tempPrefix)
 	if err != nil {
+		return nil, fmt.Errorf("temp dir: %w", err)
+	}
+	// owner.pid names the test process, so a later Start can stop this
+	// cluster if the process dies without cleaning up (killed by a timeout).
+	if err := os.WriteFile(filepath.Join(root, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+		os.RemoveAll(root)
 		return nil, fmt.Errorf("temp dir: %w", err)
 	}
 	c := &Cluster{Dir: filepath.Join(root, "data"), Bin: bin, root: root}
@@ -162,6 +169,47 @@ func StartCluster(ctx context.Context, bin string) (*Cluster, error) {
 			return nil, fmt.Errorf("%w\nserver log:\n%s", err, log)
 		}
 	}
+}
+
+// tempPrefix names cluster directories in the temp dir; ownerFile holds the
+// PID of the process that started the cluster.
+const (
+	tempPrefix = "hotgrid-pg-"
+	ownerFile  = "owner.pid"
+)
+
+// reapOrphans stops and removes clusters left by test processes that no
+// longer run. Errors are ignored: a cluster it cannot stop is left alone.
+func reapOrphans(ctx context.Context, bin string) {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), tempPrefix+"*"))
+	for _, root := range dirs {
+		b, err := os.ReadFile(filepath.Join(root, ownerFile))
+		if err != nil {
+			continue
+		}
+		pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		if err != nil || pid <= 0 || alive(pid) {
+			continue // unreadable, or its owner still runs
+		}
+		c := &Cluster{Dir: filepath.Join(root, "data"), Bin: bin, root: root}
+		if fi, err := os.Stat(root); err == nil && os.Geteuid() == 0 {
+			if st, ok := fi.Sys().(*syscall.Stat_t); ok && st.Uid != 0 {
+				c.cred = &syscall.Credential{Uid: st.Uid, Gid: st.Gid}
+			}
+		}
+		if _, err := os.Stat(filepath.Join(c.Dir, "postmaster.pid")); err == nil {
+			if err := c.run(ctx, "pg_ctl", "stop", "-m", "immediate", "-w", "-D", c.Dir); err != nil {
+				continue
+			}
+		}
+		os.RemoveAll(root)
+	}
+}
+
+// alive reports whether process pid exists (EPERM: it does, as another user).
+func alive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 func postgresCredential() (*syscall.Credential, error) {
@@ -226,8 +274,39 @@ func (c *Cluster) CreateDatabase(ctx context.Context) (string, error) {
 	if c.tplErr != nil {
 		return "", c.tplErr
 	}
+	return c.copyDatabase(ctx, templateDB)
+}
+
+// CloneDatabase creates a database copied from the one dsn names, for
+// example one a store has migrated once so that each test need not, and
+// returns its URL. The source must have no open connections.
+func (c *Cluster) CloneDatabase(t testing.TB, dsn string) string {
+	t.Helper()
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		t.Fatalf("clone database: %v", err)
+	}
+	out, err := c.copyDatabase(context.Background(), cfg.Database)
+	if err != nil {
+		t.Fatalf("clone database: %v", err)
+	}
+	return out
+}
+
+// copyDatabase creates a new database from template. A connection closed
+// just before may not have left the server yet, so "being accessed by
+// other users" is retried for a while.
+func (c *Cluster) copyDatabase(ctx context.Context, template string) (string, error) {
 	name := fmt.Sprintf("t%d", c.counter.Add(1))
-	if err := c.exec(ctx, "postgres", "CREATE DATABASE "+name+" TEMPLATE "+templateDB); err != nil {
+	var err error
+	for range 50 {
+		err = c.exec(ctx, "postgres", "CREATE DATABASE "+name+" TEMPLATE "+pgx.Identifier{template}.Sanitize())
+		if err == nil || !strings.Contains(err.Error(), "being accessed by other users") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
 		return "", err
 	}
 	return c.DSN(name), nil

@@ -31,6 +31,21 @@ func TestCluster(t *testing.T) {
 	if postgis == "" {
 		t.Error("postgis_lib_version is empty")
 	}
+	if _, err := conn.Exec(ctx, "CREATE TABLE marker (v int); INSERT INTO marker VALUES (42)"); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close(ctx)
+	clone := c.CloneDatabase(t, a)
+	cc, err := pgx.Connect(ctx, clone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cc.Close(ctx)
+	var v int
+	if err := cc.QueryRow(ctx, "SELECT v FROM marker").Scan(&v); err != nil || v != 42 {
+		t.Errorf("clone of %s lacks its table: %d, %v", a, v, err)
+	}
+	conn = cc
 	var wkt string
 	if err := conn.QueryRow(ctx, "SELECT ST_AsText(ST_SetSRID(ST_MakePoint(-1.9, 52.48), 4326))").Scan(&wkt); err != nil {
 		t.Fatal(err)

@@ -6,11 +6,16 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/hotgrid/hotgrid/internal/audit"
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
 )
 
-var _ hotgrid.AuditStore = (*DB)(nil)
+var (
+	_ hotgrid.AuditStore = (*DB)(nil)
+	_ audit.Batcher      = (*DB)(nil)
+)
 
 const auditCols = "seq, time_ns, actor, action, objects, recipient, outcome, detail, prev, hash"
 
@@ -32,11 +37,34 @@ func (db *DB) LastAudit(ctx context.Context) (*hotgrid.AuditRecord, error) {
 // writer, perhaps another server, got there first) so the caller can chain
 // again. The primary key on seq makes this hold across processes.
 func (db *DB) InsertAudit(ctx context.Context, r *hotgrid.AuditRecord) error {
+	return insertAudit(ctx, db.pool, r)
+}
+
+// InsertAuditBatch appends records in one transaction, all or none
+// (audit.Batcher), so concurrent requests share one commit; ECONFLICT when
+// a Seq is taken.
+func (db *DB) InsertAuditBatch(ctx context.Context, rs []*hotgrid.AuditRecord) error {
+	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		for _, r := range rs {
+			if err := insertAudit(ctx, tx, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// execer is a pool or a transaction.
+type execer interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+func insertAudit(ctx context.Context, db execer, r *hotgrid.AuditRecord) error {
 	objs := r.Objects
 	if objs == nil {
 		objs = []string{}
 	}
-	_, err := db.pool.Exec(ctx, `INSERT INTO audit (`+auditCols+`, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+	_, err := db.Exec(ctx, `INSERT INTO audit (`+auditCols+`, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 		r.Seq, r.Time.UnixNano(), r.User, r.Action, objs, r.Recipient, r.Outcome, r.Detail, r.Prev, r.Hash, r.Time)
 	if isUniqueViolation(err) {
 		return hotgrid.Errorf(hotgrid.ECONFLICT, "audit record %d exists", r.Seq)

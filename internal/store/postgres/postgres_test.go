@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/hotgrid/hotgrid/geo"
+	"github.com/hotgrid/hotgrid/internal/audit"
 	"github.com/hotgrid/hotgrid/internal/audit/audittest"
 	"github.com/hotgrid/hotgrid/internal/auth/authtest"
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
@@ -23,17 +25,29 @@ import (
 // each subtest gets a fresh database.
 func TestPostgres(t *testing.T) {
 	c := pgtest.Start(t)
-	open := func(t *testing.T) (*postgres.DB, string) {
-		t.Helper()
-		dsn := c.NewDatabase(t)
-		db, err := postgres.Open(context.Background(), dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return db, dsn
+	// A database migrated once, cloned for each subtest: migrating takes a
+	// second or so on a busy machine.
+	migrated := c.NewDatabase(t)
+	db, err := postgres.Open(context.Background(), migrated)
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Run("MigrateTwice", func(t *testing.T) { testMigrateTwice(t, open) })
+	db.Close()
+	opener := func(newDB func(t *testing.T) string) opener {
+		return func(t *testing.T) (*postgres.DB, string) {
+			t.Helper()
+			dsn := newDB(t)
+			db, err := postgres.Open(context.Background(), dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			return db, dsn
+		}
+	}
+	fresh := opener(func(t *testing.T) string { return c.NewDatabase(t) })
+	open := opener(func(t *testing.T) string { return c.CloneDatabase(t, migrated) })
+	t.Run("MigrateTwice", func(t *testing.T) { testMigrateTwice(t, fresh) })
 	t.Run("MigrateConcurrently", func(t *testing.T) { testMigrateConcurrently(t, c.NewDatabase(t)) })
 	t.Run("IngestRoundTrip", func(t *testing.T) { testIngestRoundTrip(t, open) })
 	t.Run("IngestIdempotent", func(t *testing.T) { testIngestIdempotent(t, open) })
@@ -43,6 +57,7 @@ func TestPostgres(t *testing.T) {
 	t.Run("Notify", func(t *testing.T) { testNotify(t, open) })
 	t.Run("TwoHandles", func(t *testing.T) { testTwoHandles(t, open) })
 	t.Run("TwoHandlesPlans", func(t *testing.T) { testTwoHandlesPlans(t, open) })
+	t.Run("AuditAppendOnly", func(t *testing.T) { testAuditAppendOnly(t, open) })
 	runSuites(t, open)
 }
 
@@ -558,15 +573,54 @@ func runSuites(t *testing.T, open opener) {
 	})
 }
 
-// tamperer edits the audit table behind the logger's back.
+// tamperer edits the audit table behind the logger's back, as the owner of
+// the database could: disabling the append-only triggers first.
 type tamperer struct{ db *postgres.DB }
 
-func (m tamperer) SetDetail(seq int64, detail string) error {
-	_, err := m.db.Pool().Exec(context.Background(), "UPDATE audit SET detail = $2 WHERE seq = $1", seq, detail)
+func (m tamperer) exec(sql string, args ...any) error {
+	ctx := context.Background()
+	if _, err := m.db.Pool().Exec(ctx, "ALTER TABLE audit DISABLE TRIGGER USER"); err != nil {
+		return err
+	}
+	_, err := m.db.Pool().Exec(ctx, sql, args...)
 	return err
 }
 
-func (m tamperer) Delete(seq int64) error {
-	_, err := m.db.Pool().Exec(context.Background(), "DELETE FROM audit WHERE seq = $1", seq)
-	return err
+func (m tamperer) SetDetail(seq int64, detail string) error {
+	return m.exec("UPDATE audit SET detail = $2 WHERE seq = $1", seq, detail)
+}
+
+func (m tamperer) Delete(seq int64) error { return m.exec("DELETE FROM audit WHERE seq = $1", seq) }
+
+// testAuditAppendOnly checks that the audit table refuses changes and that
+// a batch is stored whole or not at all.
+func testAuditAppendOnly(t *testing.T, open opener) {
+	ctx := context.Background()
+	db, _ := open(t)
+	l := &audit.Logger{Store: db}
+	if _, err := l.Record(ctx, audit.Entry{User: "alice", Action: audit.ActionView, Objects: []string{"unit:BE"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"UPDATE audit SET detail = 'x'", "DELETE FROM audit", "TRUNCATE audit"} {
+		if _, err := db.Pool().Exec(ctx, q); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: %v, want refused as append-only", q, err)
+		}
+	}
+	last, err := db.LastAudit(ctx)
+	if err != nil || last == nil {
+		t.Fatal(last, err)
+	}
+	next := func(seq int64) *hotgrid.AuditRecord {
+		return &hotgrid.AuditRecord{Seq: seq, Time: time.Now().UTC(), User: "bob", Action: audit.ActionView, Outcome: "ok", Prev: last.Hash, Hash: fmt.Sprint(seq)}
+	}
+	err = db.InsertAuditBatch(ctx, []*hotgrid.AuditRecord{next(last.Seq + 1), next(last.Seq)})
+	if hotgrid.ErrorCode(err) != hotgrid.ECONFLICT {
+		t.Fatalf("batch with a taken seq: %v, want conflict", err)
+	}
+	if l2, _ := db.LastAudit(ctx); l2.Seq != last.Seq {
+		t.Errorf("failed batch stored records: last seq %d, want %d", l2.Seq, last.Seq)
+	}
+	if rep, err := audit.Verify(ctx, db, ""); err != nil || !rep.OK() || rep.Records != 1 {
+		t.Errorf("verify after refused changes: %+v, %v", rep, err)
+	}
 }

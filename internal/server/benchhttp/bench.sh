@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# make bench-http: measure the running server with wrk on loopback.
+#   1. /api/v1/hotgrids at 50 connections, beside a bare fiber handler that
+#      returns a fixed body of the same size (the yardstick);
+#   2. random tiles over the force area (tiles.lua);
+#   3. first render of the map page in headless Chromium (web/e2e/map.mjs).
+# Needs bin/hotgrid (make build) and wrk; chromium/node are optional.
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+PORT=${PORT:-18080}
+BARE_PORT=${BARE_PORT:-18081}
+DURATION=${DURATION:-10s}
+CONNS=${CONNS:-50}
+THREADS=${THREADS:-2}
+command -v wrk >/dev/null || { echo "bench-http: wrk not installed (apt-get install wrk)" >&2; exit 1; }
+[ -x bin/hotgrid ] || { echo "bench-http: bin/hotgrid missing (make build)" >&2; exit 1; }
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+wait_up() { # url
+  for _ in $(seq 1 600); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.2; done
+  echo "bench-http: $1 did not come up" >&2; exit 1
+}
+
+./bin/hotgrid serve --addr "127.0.0.1:$PORT" --log-level warn &
+pids+=($!)
+wait_up "http://127.0.0.1:$PORT/healthz"
+# the warm-up runs in the background: wait for the first answer
+size=$(curl -fsS "http://127.0.0.1:$PORT/api/v1/hotgrids" | wc -c)
+curl -fsS -o /dev/null "http://127.0.0.1:$PORT/api/v1/summary"
+
+go build -o bin/bench-bare ./internal/server/benchhttp/bare
+./bin/bench-bare -addr "127.0.0.1:$BARE_PORT" -size "$size" &
+pids+=($!)
+wait_up "http://127.0.0.1:$BARE_PORT/"
+
+summary() { # label, wrk output
+  local rps p99
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$2")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$2")
+  printf '%-34s %10s req/s   p99 %s\n' "$1" "$rps" "$p99"
+}
+
+echo "== wrk -t$THREADS -c$CONNS -d$DURATION on loopback ($(nproc) cores), body $size bytes"
+hot=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$PORT/api/v1/hotgrids")
+bare=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$BARE_PORT/")
+tiles=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s internal/server/benchhttp/tiles.lua "http://127.0.0.1:$PORT")
+summary "GET /api/v1/hotgrids" "$hot"
+summary "bare fiber, same body size" "$bare"
+summary "random tiles z12-15 (force area)" "$tiles"
+grep '^tiles:' <<<"$tiles" || true
+
+if command -v node >/dev/null && [ -d web/node_modules/playwright-core ] && command -v chromium >/dev/null; then
+  out=$(mktemp -d)
+  if fig=$(cd web && node e2e/map.mjs --url "http://127.0.0.1:$PORT/" --chromium "$(command -v chromium)" --out "$out" 2>&1 | tail -1); then
+    echo "first render in headless Chromium: $(sed -n 's/.*"first_render_ms":\([0-9]*\).*/\1/p' <<<"$fig") ms (screenshot $out/map-initial.png)"
+  else
+    echo "first render: page check failed: $fig"
+  fi
+else
+  echo "first render: skipped (needs node, web/node_modules and chromium)"
+fi
