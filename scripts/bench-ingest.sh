@@ -1,7 +1,9 @@
 #!/bin/sh
 # bench-ingest.sh: ingest throughput of hotgrid against ogr2ogr -f GPKG on
 # the 77 data.police.uk national files in ../shared, run one after the other
-# on the same machine. Prints rows/s and peak resident memory of each.
+# on the same machine. Prints wall time, rows/s, CPU seconds (user+system)
+# and peak resident memory of each: on a shared, loaded machine CPU seconds
+# are the steadier figure.
 #
 #   scripts/bench-ingest.sh            (or: make bench-ingest)
 #
@@ -18,14 +20,15 @@ if [ -n "${HOTGRID_BIN:-}" ]; then cp "$HOTGRID_BIN" "$tmp/hotgrid"; else go bui
 rows=$(for f in "$data"/*.csv.gz; do zcat "$f" | tail -n +2; done | wc -l)
 echo "national-2025: $(ls "$data"/*.csv.gz | wc -l) files, $rows rows"
 
-# elapsed and peak RSS of a command, from GNU time.
+# elapsed, CPU and peak RSS of a command, from GNU time.
 measure() {
 	label=$1; shift
-	/usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >"$tmp/out" 2>"$tmp/err" || {
+	/usr/bin/time -f "%e %M %U %S" -o "$tmp/time" "$@" >"$tmp/out" 2>"$tmp/err" || {
 		echo "$label failed:" >&2; cat "$tmp/err" >&2; return 1; }
-	read -r secs kb <"$tmp/time"
-	awk -v l="$label" -v r="$rows" -v s="$secs" -v k="$kb" \
-		'BEGIN { printf "%-28s %7.2f s %9.0f rows/s  peak RSS %4.0f MB\n", l, s, r / s, k / 1024 }'
+	read -r secs kb usr sys <"$tmp/time"
+	awk -v l="$label" -v r="$rows" -v s="$secs" -v k="$kb" -v u="$usr" -v y="$sys" \
+		'BEGIN { printf "%-24s %6.2f s %7.0f rows/s  CPU %6.2f s (%5.2f user %5.2f sys) %7.0f rows/CPU-s  peak RSS %4.0f MB\n",
+			l, s, r / s, u + y, u, y, r / (u + y), k / 1024 }'
 }
 
 measure "hotgrid ingest (SQLite)" "$tmp/hotgrid" ingest --db "$tmp/hotgrid.db" --json "$data"/*.csv.gz

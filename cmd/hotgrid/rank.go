@@ -209,8 +209,12 @@ func writeRankingTable(w io.Writer, r *hotgrid.Ranking) error {
 			return err
 		}
 		for _, a := range ur.Areas {
+			peak := strings.Join(a.PeakBands, "+")
+			if peak == "" {
+				peak = "none (no timed offences)"
+			}
 			fmt.Fprintf(w, "  patrol area %s: %d cells, count %.1f, harm %.0f, peak %s; dose %d x %d-minute visits every %d min in %s\n",
-				a.ID, len(a.Cells), a.Count, a.Harm, strings.Join(a.PeakBands, "+"), a.Dose.Visits, a.Dose.VisitMinutes, a.Dose.EveryMinutes, a.Dose.Band)
+				a.ID, len(a.Cells), a.Count, a.Harm, peak, a.Dose.Visits, a.Dose.VisitMinutes, a.Dose.EveryMinutes, a.Dose.Band)
 		}
 		fmt.Fprintln(w)
 	}

@@ -45,8 +45,14 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	var origins []string
 	for _, o := range strings.Split(*cors, ",") {
 		if o = strings.TrimSpace(o); o != "" {
+			if err := server.CheckOrigin(o); err != nil {
+				return fmt.Errorf("serve: --cors: %w", err)
+			}
 			origins = append(origins, o)
 		}
+	}
+	if _, err := server.CheckBasemap(*basemap); err != nil {
+		return fmt.Errorf("serve: --basemap: %w", err)
 	}
 	page, err := web.Dist()
 	if err != nil {

@@ -179,6 +179,29 @@ func (e *Engine) score(n *normQuery, u int) (*scored, error) {
 	return s, nil
 }
 
+// stubPeriod returns 1 when the window's final period is a stub covering
+// under a quarter of a period (an overnight burglary window ending on New
+// Year's morning makes January a stub of a year's data): a stub would always
+// read "not hot in the final period" and turn every persistent hot spot into
+// a historical one, so it is left out of the trend.
+func (e *Engine) stubPeriod(n *normQuery, last time.Time, monthly bool, periods int) int {
+	if periods <= MinTrendPeriods {
+		return 0
+	}
+	const week = 7 * 86400
+	if !monthly {
+		if rem := (n.to - n.from) % week; rem > 0 && rem < week/4 {
+			return 1
+		}
+		return 0
+	}
+	start := time.Date(last.Year(), last.Month(), 1, 0, 0, 0, 0, e.loc)
+	if n.to-start.Unix() < 7*86400 {
+		return 1
+	}
+	return 0
+}
+
 // MinTrendPeriods is the fewest periods a trend is classified from; with
 // fewer the trend is left empty and the ranking notes say why.
 const MinTrendPeriods = 3
@@ -189,13 +212,15 @@ const MinTrendPeriods = 3
 func (e *Engine) trends(n *normQuery, s *scored, g csr) {
 	ix := e.ix
 	mFrom := int(monthIndex(time.Unix(n.from, 0).In(e.loc)))
-	mTo := int(monthIndex(time.Unix(n.to-1, 0).In(e.loc)))
+	last := time.Unix(n.to-1, 0).In(e.loc)
+	mTo := int(monthIndex(last))
 	monthly := mTo-mFrom+1 >= MinTrendPeriods || s.a.monthOnly > 0
 	const week = 7 * 86400
 	periods := mTo - mFrom + 1
 	if !monthly {
 		periods = int((n.to - n.from + week - 1) / week)
 	}
+	periods -= e.stubPeriod(n, last, monthly, periods)
 	s.periods = periods
 	if periods < MinTrendPeriods {
 		return

@@ -150,18 +150,14 @@ func New(cfg Config) (*API, error) {
 		a.cfg.MaxAge = 5 * time.Minute
 	}
 	for _, o := range cfg.AllowOrigins {
-		if err := checkOrigin(o); err != nil {
+		if err := CheckOrigin(o); err != nil {
 			return nil, err
 		}
 		a.origins[strings.TrimRight(o, "/")] = true
 	}
-	basemapOrigin := ""
-	if cfg.Basemap != "" {
-		u, err := url.Parse(cfg.Basemap)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return nil, fmt.Errorf("server: basemap %q is not an http(s) URL template", cfg.Basemap)
-		}
-		basemapOrigin = u.Scheme + "://" + u.Host
+	basemapOrigin, err := CheckBasemap(cfg.Basemap)
+	if err != nil {
+		return nil, err
 	}
 	a.security = securityHeaders(basemapOrigin)
 	a.answers = newCache[*Response](512, a.cfg.CacheTTL, a.now)
@@ -176,12 +172,27 @@ func New(cfg Config) (*API, error) {
 	return a, nil
 }
 
-func checkOrigin(o string) error {
+// CheckOrigin reports an error unless o is an origin a CORS list may hold:
+// scheme://host[:port], with no wildcard.
+func CheckOrigin(o string) error {
 	u, err := url.Parse(o)
 	if o == "*" || err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") {
-		return fmt.Errorf("server: allowed origin %q is not scheme://host[:port] (wildcards are not allowed)", o)
+		return hotgrid.FieldErrorf("cors", "allowed origin %q is not scheme://host[:port] (wildcards are not allowed)", o)
 	}
 	return nil
+}
+
+// CheckBasemap checks a basemap URL template and returns its origin ("" for
+// no basemap), which the page's Content-Security-Policy then allows.
+func CheckBasemap(tmpl string) (origin string, err error) {
+	if tmpl == "" {
+		return "", nil
+	}
+	u, err := url.Parse(tmpl)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || !strings.Contains(tmpl, "{z}") {
+		return "", hotgrid.FieldErrorf("basemap", "%q is not an http(s) tile URL template with {z}/{x}/{y}", tmpl)
+	}
+	return u.Scheme + "://" + u.Host, nil
 }
 
 // securityHeaders are sent with every response. The page loads only its own

@@ -303,7 +303,8 @@ function fitToSelection() {
   let feats = meta.units.features;
   if (state.unit) feats = feats.filter((f) => state.unit.split(',').includes(f.properties.code));
   const b = bboxOf(feats);
-  if (b) map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 40, duration: 0 });
+  const right = $('detail').hidden ? 40 : 360; // keep the unit clear of the detail card
+  if (b) map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: { top: 40, bottom: 40, left: 40, right }, duration: 0 });
 }
 
 function drawRankLabels(fc) {
@@ -378,13 +379,33 @@ function renderList(fc) {
     const p = f.properties;
     const li = el('li', { 'data-h3': p.h3 },
       el('span', { class: 'badge', text: String(p.rank) }),
-      el('span', { class: 'what' }, el('strong', { text: p.unit }), el('span', { class: 'muted', text: ` ${p.peak_band || ''}` })),
+      el('span', { class: 'what' }, el('strong', { text: p.unit }), el('span', { class: 'muted', text: ` ${bandLabel(p.peak_band)}` })),
       el('span', { class: 'num', text: fmt(p[state.metric], state.metric === 'count' ? 1 : 0) }));
     li.addEventListener('click', () => {
       map.easeTo({ center: centroid(f.geometry), zoom: Math.max(map.getZoom(), 14) });
       openDetail(p.h3);
     });
     list.append(li);
+  }
+  const areas = $('areas');
+  areas.replaceChildren();
+  const as = fc.features.filter((f) => f.properties.kind === 'patrol_area');
+  $('area-count').textContent = as.length ? `${as.length} areas` : '';
+  for (const f of as) {
+    const p = f.properties;
+    const every = p.every_minutes >= 60 && p.every_minutes % 60 === 0 ? `${p.every_minutes / 60} h` : `${p.every_minutes} min`;
+    const li = el('li', { 'data-area': p.patrol_area },
+      el('span', { class: 'badge area', text: String(p.rank) }),
+      el('span', { class: 'what' },
+        el('strong', { text: p.patrol_area }),
+        el('span', { class: 'muted', text: ` · ${p.n_cells} cell${p.n_cells === 1 ? '' : 's'}` }),
+        el('span', { class: 'dose', text: `${p.visit_minutes} min every ${every} · ${p.visits} visits · ${bandLabel(p.dose_band)}` })),
+      el('span', { class: 'num', text: fmt(p[state.metric] ?? p.harm, state.metric === 'count' ? 1 : 0) }));
+    li.addEventListener('click', () => {
+      const b = bboxOf([f]);
+      if (b) map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 120, maxZoom: 15.5, duration: 600 });
+    });
+    areas.append(li);
   }
 }
 
@@ -429,7 +450,7 @@ async function openDetail(h3) {
     row('Gi* z-score', 'z', fmt(d.z, 2)),
     row('p / q (FDR)', 'p', `${fmtP(d.p)} / ${fmtP(d.q)}`),
     row('Trend', 'trend', d.trend || '–'),
-    row('Peak band', 'peak_band', d.peak_band || '–'),
+    row('Peak band', 'peak_band', d.peak_band ? bandLabel(d.peak_band) : '–'),
     row('Knife robberies', 'knife', fmt(d.knife_robberies, 1)),
     d.patrol_area ? row('Patrol area', 'patrol_area', d.patrol_area) : null);
   const byCat = Object.entries(d.by_category || {}).sort((a, b) => b[1] - a[1]).filter(([, v]) => v > 0);
@@ -461,6 +482,7 @@ function unitName(code) {
 }
 
 function bandLabel(name) {
+  if (!name) return '';
   const b = meta.bands.find((x) => x.name === name);
   return b ? b.label || b.name : name;
 }

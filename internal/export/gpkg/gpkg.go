@@ -272,9 +272,73 @@ func columns(fs []feature.Field) []column {
 	return out
 }
 
-// layer creates a feature table, registers it and returns an insert
-// statement taking the geometry then each column.
-func (w *writer) layer(ctx context.Context, table, geomType, ident, desc string, cols []column, bound *orb.Bound) (*sql.Stmt, error) {
+// batchRows is the number of rows per INSERT: one statement per row costs
+// more than the row itself.
+const batchRows = 64
+
+// inserter adds rows to a table in multi-row INSERTs.
+type inserter struct {
+	tx    *sql.Tx
+	table string
+	head  string // INSERT INTO t (columns) VALUES
+	one   string // (?, ?, ...)
+	ncol  int
+	full  *sql.Stmt // batchRows rows
+	args  []any
+	first string // the first feature of the pending rows, for errors
+}
+
+func newInserter(ctx context.Context, tx *sql.Tx, table string, names []string) (*inserter, error) {
+	in := &inserter{tx: tx, table: table, ncol: len(names),
+		head: fmt.Sprintf("INSERT INTO %q (%s) VALUES ", table, strings.Join(names, ", ")),
+		one:  "(?" + strings.Repeat(", ?", len(names)-1) + ")"}
+	st, err := tx.PrepareContext(ctx, in.query(batchRows))
+	if err != nil {
+		return nil, fmt.Errorf("geopackage prepare %s insert: %w", table, err)
+	}
+	in.full = st
+	return in, nil
+}
+
+func (in *inserter) query(rows int) string {
+	return in.head + in.one + strings.Repeat(", "+in.one, rows-1)
+}
+
+// add queues one row (its values in column order); name names the feature
+// in errors.
+func (in *inserter) add(ctx context.Context, name string, vals ...any) error {
+	if len(in.args) == 0 {
+		in.first = name
+	}
+	in.args = append(in.args, vals...)
+	if len(in.args) < batchRows*in.ncol {
+		return nil
+	}
+	_, err := in.full.ExecContext(ctx, in.args...)
+	return in.done(err)
+}
+
+// flush inserts the queued rows and closes the inserter.
+func (in *inserter) flush(ctx context.Context) error {
+	defer in.full.Close()
+	if len(in.args) == 0 {
+		return nil
+	}
+	_, err := in.tx.ExecContext(ctx, in.query(len(in.args)/in.ncol), in.args...)
+	return in.done(err)
+}
+
+func (in *inserter) done(err error) error {
+	if err != nil {
+		return fmt.Errorf("geopackage insert into %s (rows from %s): %w", in.table, in.first, err)
+	}
+	in.args = in.args[:0]
+	return nil
+}
+
+// layer creates a feature table, registers it and returns an inserter
+// taking the geometry then each column.
+func (w *writer) layer(ctx context.Context, table, geomType, ident, desc string, cols []column, bound *orb.Bound) (*inserter, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "CREATE TABLE %q (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, %q %s", table, GeomColumn, geomType)
 	names := []string{fmt.Sprintf("%q", GeomColumn)}
@@ -297,12 +361,7 @@ func (w *writer) layer(ctx context.Context, table, geomType, ident, desc string,
 	if _, err := w.tx.ExecContext(ctx, `INSERT INTO gpkg_geometry_columns VALUES (?, ?, ?, ?, 0, 0)`, table, GeomColumn, geomType, SRSID); err != nil {
 		return nil, fmt.Errorf("geopackage register %s geometry: %w", table, err)
 	}
-	q := fmt.Sprintf("INSERT INTO %q (%s) VALUES (?%s)", table, strings.Join(names, ", "), strings.Repeat(", ?", len(cols)))
-	st, err := w.tx.PrepareContext(ctx, q)
-	if err != nil {
-		return nil, fmt.Errorf("geopackage prepare %s insert: %w", table, err)
-	}
-	return st, nil
+	return newInserter(ctx, w.tx, table, names)
 }
 
 func (w *writer) cells(ctx context.Context) error {
@@ -315,7 +374,6 @@ func (w *writer) cells(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	defer st.Close()
 	args := make([]any, len(fs)+1)
 	bounds := make([]*orb.Bound, len(w.set.Cells))
 	for i := range w.set.Cells {
@@ -337,9 +395,12 @@ func (w *writer) cells(ctx context.Context) error {
 		for j := range fs {
 			args[j+1] = sqlValue(feature.CellValue(&c.CellScore, j))
 		}
-		if _, err := st.ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("geopackage insert cell %s: %w", c.H3, err)
+		if err := st.add(ctx, "cell "+c.H3, args...); err != nil {
+			return err
 		}
+	}
+	if err := st.flush(ctx); err != nil {
+		return err
 	}
 	return spatialIndex(ctx, w.tx, CellsTable, bounds)
 }
@@ -354,7 +415,6 @@ func (w *writer) areas(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	defer st.Close()
 	args := make([]any, len(fs)+1)
 	bounds := make([]*orb.Bound, len(w.set.Areas))
 	for i := range w.set.Areas {
@@ -371,9 +431,12 @@ func (w *writer) areas(ctx context.Context) error {
 		for j := range fs {
 			args[j+1] = sqlValue(feature.AreaValue(&a.PatrolArea, j))
 		}
-		if _, err := st.ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("geopackage insert patrol area %s: %w", a.ID, err)
+		if err := st.add(ctx, "patrol area "+a.ID, args...); err != nil {
+			return err
 		}
+	}
+	if err := st.flush(ctx); err != nil {
+		return err
 	}
 	return spatialIndex(ctx, w.tx, AreasTable, bounds)
 }
@@ -401,7 +464,6 @@ func (w *writer) units(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	defer st.Close()
 	bounds := make([]*orb.Bound, len(us))
 	for i, u := range us {
 		var g any
@@ -416,9 +478,12 @@ func (w *writer) units(ctx context.Context) error {
 				return fmt.Errorf("unit %s: %w", u.Code, err)
 			}
 		}
-		if _, err := st.ExecContext(ctx, g, u.Code, u.Name, u.Force, u.Approximate); err != nil {
-			return fmt.Errorf("geopackage insert unit %s: %w", u.Code, err)
+		if err := st.add(ctx, "unit "+u.Code, g, u.Code, u.Name, u.Force, u.Approximate); err != nil {
+			return err
 		}
+	}
+	if err := st.flush(ctx); err != nil {
+		return err
 	}
 	return spatialIndex(ctx, w.tx, UnitsTable, bounds)
 }

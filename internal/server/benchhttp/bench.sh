@@ -29,12 +29,16 @@ pids+=($!)
 wait_up "http://127.0.0.1:$PORT/healthz"
 # the warm-up runs in the background: wait for the first answer
 size=$(curl -fsS "http://127.0.0.1:$PORT/api/v1/hotgrids" | wc -c)
+gzsize=$(curl -fsS -H 'Accept-Encoding: gzip' "http://127.0.0.1:$PORT/api/v1/hotgrids" | wc -c)
 curl -fsS -o /dev/null "http://127.0.0.1:$PORT/api/v1/summary"
 
 go build -o bin/bench-bare ./internal/server/benchhttp/bare
 ./bin/bench-bare -addr "127.0.0.1:$BARE_PORT" -size "$size" &
 pids+=($!)
 wait_up "http://127.0.0.1:$BARE_PORT/"
+./bin/bench-bare -addr "127.0.0.1:$((BARE_PORT + 1))" -size "$gzsize" &
+pids+=($!)
+wait_up "http://127.0.0.1:$((BARE_PORT + 1))/"
 
 summary() { # label, wrk output
   local rps p99
@@ -43,12 +47,16 @@ summary() { # label, wrk output
   printf '%-34s %10s req/s   p99 %s\n' "$1" "$rps" "$p99"
 }
 
-echo "== wrk -t$THREADS -c$CONNS -d$DURATION on loopback ($(nproc) cores), body $size bytes"
+echo "== wrk -t$THREADS -c$CONNS -d$DURATION on loopback ($(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)), body $size bytes ($gzsize gzipped)"
 hot=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$PORT/api/v1/hotgrids")
 bare=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$BARE_PORT/")
+hotgz=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H 'Accept-Encoding: gzip' "http://127.0.0.1:$PORT/api/v1/hotgrids")
+baregz=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$((BARE_PORT + 1))/")
 tiles=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s internal/server/benchhttp/tiles.lua "http://127.0.0.1:$PORT")
 summary "GET /api/v1/hotgrids" "$hot"
 summary "bare fiber, same body size" "$bare"
+summary "GET /api/v1/hotgrids (gzip)" "$hotgz"
+summary "bare fiber, gzipped body size" "$baregz"
 summary "random tiles z12-15 (force area)" "$tiles"
 grep '^tiles:' <<<"$tiles" || true
 

@@ -58,6 +58,7 @@ func TestPostgres(t *testing.T) {
 	t.Run("TwoHandles", func(t *testing.T) { testTwoHandles(t, open) })
 	t.Run("TwoHandlesPlans", func(t *testing.T) { testTwoHandlesPlans(t, open) })
 	t.Run("AuditAppendOnly", func(t *testing.T) { testAuditAppendOnly(t, open) })
+	t.Run("GISLayers", func(t *testing.T) { testGISLayers(t, open) })
 	runSuites(t, open)
 }
 

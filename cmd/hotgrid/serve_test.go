@@ -1,0 +1,78 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/hotgrid/hotgrid/internal/server"
+	"github.com/hotgrid/hotgrid/internal/server/browsertest"
+	"github.com/hotgrid/hotgrid/web"
+)
+
+func TestServeFlags(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--cors", "*"}, "--cors"},
+		{[]string{"--cors", "https://ok.example,intranet"}, `"intranet"`},
+		{[]string{"--basemap", "ftp://tiles/{z}/{x}/{y}.png"}, "--basemap"},
+		{[]string{"--basemap", "https://tiles.example/static.png"}, "--basemap"},
+		{[]string{"--log-level", "loud"}, "--log-level"},
+		{[]string{"--nope"}, "nope"},
+		{[]string{"extra"}, `unexpected argument "extra"`},
+	}
+	for _, tt := range tests {
+		var stderr bytes.Buffer
+		env := &Env{Stdout: io.Discard, Stderr: &stderr, Getenv: func(string) string { return "" }, Version: "test"}
+		err := runServe(context.Background(), env, tt.args)
+		if err == nil || !strings.Contains(err.Error()+stderr.String(), tt.want) {
+			t.Errorf("serve %v: error %v, want one naming %s", tt.args, err, tt.want)
+		}
+	}
+}
+
+// TestServeBrowser serves the embedded demo data through openService, as
+// `hotgrid serve` does, and checks the map page in headless Chromium.
+func TestServeBrowser(t *testing.T) {
+	browsertest.Require(t)
+	page, err := web.Dist()
+	if err != nil {
+		t.Fatalf("%v (the Go binary embeds web/dist at build time: rebuild after npm run build)", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	env := &Env{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }, Version: "test"}
+	svc, closeSvc, err := openService(ctx, env, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeSvc()
+	api, err := server.New(server.Config{Service: svc, Static: page, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- server.NewServer(api, server.Options{}).Serve(ctx, ln) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	api.Warm(ctx)
+
+	f := browsertest.Run(t, "demo", "http://"+ln.Addr().String()+"/")
+	if n, _ := f["hexagons_first"].(float64); n <= 0 {
+		t.Fatalf("no hexagons drawn: %v", f)
+	}
+	t.Logf("first render %v ms in headless Chromium (demo data)", f["first_render_ms"])
+}
