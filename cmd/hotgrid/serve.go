@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/hotgrid/hotgrid/internal/auth"
 	"github.com/hotgrid/hotgrid/internal/server"
 	"github.com/hotgrid/hotgrid/web"
 )
@@ -15,8 +16,10 @@ import (
 // runServe serves the map page and the API:
 //
 //	hotgrid serve [--db PATH] [--addr 127.0.0.1:8080] [--basemap URL] [--cors ORIGINS] [--log-level info]
+//	              [--secure-cookies] [--session-idle 30m] [--session-max 12h]
 //
-// With no --db and no HOTGRID_DB it serves the embedded demo data. It stops
+// With no --db and no HOTGRID_DB it serves the embedded demo data, with the
+// demo accounts of serve_auth.go (password DemoPassword). It stops
 // gracefully on SIGINT/SIGTERM (ctx from main).
 func runServe(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -27,6 +30,10 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	attribution := fs.String("basemap-attribution", env.Getenv("HOTGRID_BASEMAP_ATTRIBUTION"), "attribution shown for the basemap")
 	cors := fs.String("cors", env.Getenv("HOTGRID_CORS"), "comma-separated origins allowed to call the API from other sites (default none)")
 	level := fs.String("log-level", "info", "log level: debug, info (one line per request), warn or error")
+	var ao authOptions
+	fs.BoolVar(&ao.SecureCookies, "secure-cookies", env.Getenv("HOTGRID_SECURE_COOKIES") == "true", "mark the session cookie Secure (TLS terminated by a proxy)")
+	fs.DurationVar(&ao.Idle, "session-idle", auth.DefaultIdle, "sign out after this long without a request")
+	fs.DurationVar(&ao.Absolute, "session-max", auth.DefaultAbsolute, "sign out this long after signing in, whatever the activity")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -67,8 +74,16 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	defer closeSvc()
 
+	authCfg, demoNote, closeAuth, err := serveAuth(ctx, env, *dbPath, svc, ao, log)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	defer closeAuth()
+	if demoNote != "" {
+		fmt.Fprintln(env.Stderr, "hotgrid demo:", demoNote)
+	}
 	api, err := server.New(server.Config{Service: svc, Static: page, Basemap: *basemap, BasemapAttribution: *attribution,
-		AllowOrigins: origins, Version: env.Version, Logger: log})
+		AllowOrigins: origins, Version: env.Version, Logger: log, Auth: authCfg, DemoNote: demoNote})
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"net"
 	"strings"
 	"testing"
@@ -52,7 +53,12 @@ func TestServeBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer closeSvc()
-	api, err := server.New(server.Config{Service: svc, Static: page, Version: "test"})
+	authCfg, _, closeAuth, err := serveAuth(ctx, env, "", svc, authOptions{}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeAuth()
+	api, err := server.New(server.Config{Service: svc, Static: page, Version: "test", Auth: authCfg})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +76,7 @@ func TestServeBrowser(t *testing.T) {
 	}()
 	api.Warm(ctx)
 
-	f := browsertest.Run(t, "demo", "http://"+ln.Addr().String()+"/")
+	f := browsertest.Run(t, "demo", "http://"+ln.Addr().String()+"/", "--user", "demo", "--password", DemoPassword)
 	if n, _ := f["hexagons_first"].(float64); n <= 0 {
 		t.Fatalf("no hexagons drawn: %v", f)
 	}

@@ -21,7 +21,7 @@ var (
 // offences, warmed as the server warms itself.
 func benchmarkAPI(b *testing.B) *server.API {
 	benchOnce.Do(func() {
-		a, err := server.New(server.Config{Service: syntheticEngine(b, 40000), Version: "bench"})
+		a, err := server.New(server.Config{Service: syntheticEngine(b, 40000), Version: "bench", Open: true})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -5,10 +5,16 @@ import (
 	"net"
 	"testing"
 
+	"github.com/hotgrid/hotgrid/internal/audit"
+	"github.com/hotgrid/hotgrid/internal/auth"
+	"github.com/hotgrid/hotgrid/internal/hotgrid"
+	"github.com/hotgrid/hotgrid/internal/plan"
 	"github.com/hotgrid/hotgrid/internal/server"
 	"github.com/hotgrid/hotgrid/internal/server/browsertest"
 	"github.com/hotgrid/hotgrid/web"
 )
+
+const browserPassword = "browser-test-password"
 
 // TestBrowser loads the map page in headless Chromium against the real
 // scoring engine over synthetic offences in the embedded West Midlands NPUs
@@ -19,7 +25,12 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v (the Go binary embeds web/dist at build time: rebuild after npm run build)", err)
 	}
-	a, err := server.New(server.Config{Service: syntheticEngine(t, 40000), Static: page, Version: "test"})
+	acc := &auth.Service{Store: &auth.MemStore{}}
+	if _, err := acc.AddUser(context.Background(), "viewer", browserPassword, hotgrid.RoleViewer, ""); err != nil {
+		t.Fatal(err)
+	}
+	a, err := server.New(server.Config{Service: syntheticEngine(t, 40000), Static: page, Version: "test",
+		Auth: &server.Auth{Accounts: acc, Audit: &audit.Logger{Store: &audit.MemStore{}}, Plans: &plan.Service{Store: &plan.MemStore{}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +49,7 @@ func TestBrowser(t *testing.T) {
 	}()
 	a.Warm(ctx)
 
-	f := browsertest.Run(t, "synthetic", "http://"+ln.Addr().String()+"/")
+	f := browsertest.Run(t, "synthetic", "http://"+ln.Addr().String()+"/", "--user", "viewer", "--password", browserPassword)
 	if n, _ := f["hexagons_first"].(float64); n <= 0 {
 		t.Fatalf("no hexagons drawn: %v", f)
 	}

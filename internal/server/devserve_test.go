@@ -18,7 +18,7 @@ func TestDevServe(t *testing.T) {
 		t.Skip("set HOTGRID_DEV_ADDR to serve the page for development")
 	}
 	page := os.DirFS("../../web/dist") // read at start: restart to see a rebuilt page
-	a, err := server.New(server.Config{Service: syntheticEngine(t, 60000), Static: page, Version: "dev"})
+	a, err := server.New(server.Config{Service: syntheticEngine(t, 60000), Static: page, Version: "dev", Open: true})
 	if err != nil {
 		t.Fatal(err)
 	}

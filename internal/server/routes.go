@@ -255,7 +255,7 @@ func (a *API) Warm(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		if r := a.Get(ctx, p, nil); r.Status != http.StatusOK {
+		if r := a.internalGet(ctx, p); r.Status != http.StatusOK {
 			a.log.Warn("warm-up failed", "path", p, "status", r.Status, "body", string(r.Body))
 		}
 	}

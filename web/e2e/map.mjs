@@ -18,6 +18,8 @@ const { values: opt } = parseArgs({
     chromium: { type: 'string', default: '/usr/bin/chromium' },
     out: { type: 'string', default: tmpdir() },
     timeout: { type: 'string', default: '90000' },
+    user: { type: 'string' }, // sign in first (the server requires an account)
+    password: { type: 'string' },
   },
 });
 const timeout = Number(opt.timeout);
@@ -26,8 +28,9 @@ const base = new URL(opt.url);
 function check(ok, msg) {
   if (!ok) throw new Error('check failed: ' + msg);
 }
+let cookie = ''; // the session, once signed in
 const api = async (path) => {
-  const res = await fetch(new URL(path, base));
+  const res = await fetch(new URL(path, base), { headers: cookie ? { cookie } : {} });
   check(res.ok, `${path}: HTTP ${res.status}`);
   return res.json();
 };
@@ -54,6 +57,17 @@ try {
   const requests = [];
   page.on('request', (r) => requests.push(r.url()));
   const offsite = () => requests.filter((u) => !u.startsWith(base.origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
+
+  // 0. sign in: anonymous visits go to the login page
+  if (opt.user) {
+    await page.goto(new URL('/login?next=/healthz', base).href, { timeout }); // land off the map: step 1 times a first render
+    await page.fill('#name', opt.user);
+    await page.fill('#password', opt.password || '');
+    await Promise.all([page.waitForURL((u) => u.pathname === '/healthz', { timeout }), page.click('button[type=submit]')]);
+    cookie = (await context.cookies(base.href)).map((c) => c.name + '=' + c.value).join('; ');
+    check(cookie.includes('hotgrid_session='), 'no session cookie after signing in');
+    requests.length = 0;
+  }
 
   // 1. first render
   const t0 = Date.now();

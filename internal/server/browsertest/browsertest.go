@@ -85,7 +85,8 @@ func Require(t testing.TB) string {
 // Run runs the page script against baseURL ("http://127.0.0.1:PORT/") and
 // returns its figures (first_render_ms, hexagons_first, ...). Screenshots go
 // to <root>/tmp/browser/<name>/ (git-ignored), or $HOTGRID_ARTIFACTS/<name>.
-func Run(t testing.TB, name, baseURL string) map[string]any {
+// args are passed to the script (--user NAME --password PW to sign in).
+func Run(t testing.TB, name, baseURL string, args ...string) map[string]any {
 	t.Helper()
 	root := Require(t)
 	chromium, _ := Chromium()
@@ -98,7 +99,7 @@ func Run(t testing.TB, name, baseURL string) map[string]any {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "node", "e2e/map.mjs", "--url", baseURL, "--chromium", chromium, "--out", out, "--timeout", "180000")
+	cmd := exec.CommandContext(ctx, "node", append([]string{"e2e/map.mjs", "--url", baseURL, "--chromium", chromium, "--out", out, "--timeout", "180000"}, args...)...)
 	cmd.Dir = filepath.Join(root, "web")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
