@@ -247,20 +247,23 @@ func (a *API) finish(r Request, resp *Response) *Response {
 		out.Header["Access-Control-Expose-Headers"] = "ETag"
 		out.Header["Vary"] = "Origin, Accept-Encoding"
 	}
-	if etag := resp.Header["ETag"]; etag != "" && resp.Status == http.StatusOK && matchETag(r.IfNoneMatch, etag) {
+	etag := resp.Header["ETag"]
+	if etag != "" && resp.Status == http.StatusOK && (matchETag(r.IfNoneMatch, etag) || matchETag(r.IfNoneMatch, gzipETag(etag))) {
 		out.Status = http.StatusNotModified
 		out.Body = nil
 		delete(out.Header, "Content-Type")
 		return out
 	}
 	if strings.Contains(r.AcceptEncoding, "gzip") {
-		if resp.gz != nil {
-			out.Body = resp.gz
+		gz := resp.gz
+		if gz == nil && resp.lazyGzip {
+			gz = gzipped(resp.Body)
+		}
+		if gz != nil {
+			out.Body = gz
 			out.Header["Content-Encoding"] = "gzip"
-		} else if resp.lazyGzip {
-			if gz := gzipped(resp.Body); gz != nil {
-				out.Body = gz
-				out.Header["Content-Encoding"] = "gzip"
+			if etag != "" {
+				out.Header["ETag"] = gzipETag(etag) // each coding has its own strong ETag
 			}
 		}
 	}
@@ -269,6 +272,9 @@ func (a *API) finish(r Request, resp *Response) *Response {
 	}
 	return out
 }
+
+// gzipETag is the ETag of the gzip coding of an answer.
+func gzipETag(etag string) string { return strings.TrimSuffix(etag, `"`) + `-gz"` }
 
 // matchETag reports whether an If-None-Match header matches etag.
 func matchETag(header, etag string) bool {
