@@ -43,3 +43,10 @@ clean:
 bench-ingest:
 	$(GO) test -run '^$$' -bench 'IngestNational|ParseNational' -benchtime=1x -benchmem ./internal/ingest/
 	scripts/bench-ingest.sh
+
+# Fuzzing (issue 9): every Fuzz target of ingest, units, tiles and server,
+# one after another, FUZZTIME each. `make test` runs their seed corpora.
+FUZZTIME ?= 30s
+.PHONY: fuzz
+fuzz:
+	FUZZTIME=$(FUZZTIME) scripts/fuzz.sh

@@ -10,14 +10,14 @@ import (
 	"github.com/hotgrid/hotgrid/internal/ingest"
 	"github.com/hotgrid/hotgrid/internal/score"
 	"github.com/hotgrid/hotgrid/internal/severity"
+	"github.com/hotgrid/hotgrid/internal/store/memory"
 	storeopen "github.com/hotgrid/hotgrid/internal/store/open"
-	"github.com/hotgrid/hotgrid/internal/store/sqlite"
 	"github.com/hotgrid/hotgrid/internal/units"
 )
 
 // openService loads the scoring engine over a store: dbPath, else the
 // HOTGRID_DB environment variable, else the embedded demo data ingested
-// into an in-memory SQLite store. Units are the embedded West Midlands NPUs,
+// into an in-memory store. Units are the embedded West Midlands NPUs,
 // forces the embedded police force areas, weights the embedded ONS CSS
 // table. The returned func closes the store; with a store that announces
 // new data (PostgreSQL), the engine reloads itself until then.
@@ -85,27 +85,21 @@ func watchData(ctx context.Context, env *Env, w hotgrid.DataWatcher, eng *score.
 	}
 }
 
-// demoStore ingests the embedded demo offences into an in-memory SQLite store.
+// demoStore ingests the embedded demo offences into an in-memory store.
 func demoStore(ctx context.Context, npus *units.Set, weights *severity.Table) (hotgrid.OffenceStore, error) {
-	db, err := sqlite.Open(ctx, sqlite.MemoryPath)
-	if err != nil {
-		return nil, fmt.Errorf("open in-memory store: %w", err)
-	}
+	st := memory.New()
 	m, err := ingest.LoadMapping(bytes.NewReader(data.DemoMapping()), "data/mappings/demo.json")
 	if err != nil {
-		db.Close()
 		return nil, err
 	}
 	rc, name := data.DemoCSV()
 	defer rc.Close()
-	in := &ingest.Ingester{Store: db, Units: npus, Codes: weights}
+	in := &ingest.Ingester{Store: st, Units: npus, Codes: weights}
 	if _, err := in.IngestReader(ctx, rc, name, ingest.FormatMapped, m); err != nil {
-		db.Close()
 		return nil, fmt.Errorf("ingest demo data %s: %w", name, err)
 	}
 	if err := in.Flush(); err != nil {
-		db.Close()
 		return nil, fmt.Errorf("ingest demo data %s: %w", name, err)
 	}
-	return db, nil
+	return st, nil
 }

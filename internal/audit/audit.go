@@ -69,6 +69,7 @@ type Logger struct {
 	mu       sync.Mutex
 	pending  []*waiter
 	flushing bool
+	head     *hotgrid.AuditRecord // last record this logger wrote (batch leader only)
 }
 
 // Batcher is an AuditStore that appends several records in one
@@ -142,24 +143,33 @@ func (l *Logger) recordBatched(ctx context.Context, b Batcher, e Entry) (*hotgri
 // appended first.
 func (l *Logger) flush(ctx context.Context, b Batcher, batch []*waiter) error {
 	for range maxChainRetries {
-		last, err := l.Store.LastAudit(ctx)
-		if err != nil {
-			return fmt.Errorf("read last audit record: %w", err)
+		// Chain onto the record this logger wrote last; another writer
+		// having appended since makes the insert conflict, and the next
+		// attempt reads the store.
+		last := l.head
+		if last == nil {
+			var err error
+			if last, err = l.Store.LastAudit(ctx); err != nil {
+				return fmt.Errorf("read last audit record: %w", err)
+			}
 		}
 		rs := make([]*hotgrid.AuditRecord, len(batch))
 		for i, w := range batch {
 			rs[i] = l.seal(w.e, last)
 			last = rs[i]
 		}
-		err = b.InsertAuditBatch(ctx, rs)
+		err := b.InsertAuditBatch(ctx, rs)
 		if hotgrid.ErrorCode(err) == hotgrid.ECONFLICT {
+			l.head = nil
 			continue
 		} else if err != nil {
+			l.head = nil
 			return fmt.Errorf("append audit records: %w", err)
 		}
 		for i, w := range batch {
 			w.rec = rs[i]
 		}
+		l.head = rs[len(rs)-1]
 		return nil
 	}
 	return hotgrid.Errorf(hotgrid.ECONFLICT, "audit trail busy: gave up after %d attempts", maxChainRetries)

@@ -21,7 +21,7 @@ func syntheticReport(t *testing.T) *Report {
 	offs := append(synthetic(1, 400, month("2017-01"), "A-"), synthetic(2, 400, month("2017-02"), "B-")...)
 	offs = append(offs, synthetic(5, 400, month("2017-03"), "C-")...)
 	cfg := Config{TrainFrom: month("2017-01"), TrainTo: month("2017-02"), TestFrom: month("2017-02"), TestTo: month("2017-03"),
-		Rolling: 2, By: "force", Groups: []string{"all", "burglary"}, Weights: testWeights{}, Budgets: []float64{0.01, 0.05}}
+		Rolling: 2, By: "force", Groups: []string{"all", "burglary"}, Weights: realWeights(t), Budgets: []float64{0.01, 0.05}}
 	rep, err := Run(context.Background(), cfg, sliceScan(offs))
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/hotgrid/hotgrid/geo"
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
+	"github.com/hotgrid/hotgrid/internal/severity"
 )
 
 // sharedDir returns <repo root>/../shared, skipping (failing when CI=true)
@@ -158,23 +159,16 @@ func sliceScan(offs []hotgrid.Offence) ScanFunc {
 	}
 }
 
-// testWeights is a tiny severity table for tests: robbery 10, burglary 5,
-// violence 3, everything else 1.
-type testWeights struct{}
-
-func (testWeights) Weight(_, category string) (float64, bool) {
-	switch category {
-	case "Robbery":
-		return 10, true
-	case "Burglary":
-		return 5, true
-	case "Violence and sexual offences":
-		return 3, true
+// realWeights is the embedded severity table (ONS CSS category medians)
+// that hotgrid evaluate uses by default.
+func realWeights(tb testing.TB) *severity.Table {
+	tb.Helper()
+	w, err := severity.Default()
+	if err != nil {
+		tb.Fatal(err)
 	}
-	return 1, true
+	return w
 }
-
-func (testWeights) Version() string { return "test" }
 
 func month(s string) time.Time {
 	t, err := time.Parse("2006-01", s)

@@ -87,7 +87,7 @@ func TestLeakFree(t *testing.T) {
 	run := func(offs []hotgrid.Offence) *recorder {
 		rc := &recorder{scores: map[string][]float64{}, events: map[string][]Event{}}
 		cfg := Config{TrainFrom: month("2017-01"), TrainTo: month("2017-02"), TestFrom: month("2017-02"), TestTo: month("2017-03"),
-			By: "force", Groups: []string{"all", "burglary", "robbery"}, Weights: testWeights{}, Methods: rc.wrap(Methods(Params{}))}
+			By: "force", Groups: []string{"all", "burglary", "robbery"}, Weights: realWeights(t), Methods: rc.wrap(Methods(Params{}))}
 		if _, err := Run(context.Background(), cfg, sliceScan(offs)); err != nil {
 			t.Fatal(err)
 		}

@@ -32,7 +32,7 @@ func forceBoundaries(tb testing.TB) Config {
 func nationalConfig(tb testing.TB) Config {
 	cfg := forceBoundaries(tb)
 	cfg.TrainFrom, cfg.TrainTo, cfg.TestFrom, cfg.TestTo = month("2025-01"), month("2025-02"), month("2025-02"), month("2025-03")
-	cfg.By, cfg.Groups, cfg.Weights = "force", []string{"all", "robbery", "burglary"}, testWeights{}
+	cfg.By, cfg.Groups, cfg.Weights = "force", []string{"all", "robbery", "burglary"}, realWeights(tb)
 	return cfg
 }
 
@@ -99,7 +99,7 @@ func TestNationalDefaultBeatsBaselines(t *testing.T) {
 func TestBirminghamRolling(t *testing.T) {
 	offs := birminghamOffences(t, filepath.Join(sharedDir(t), "data/police-uk/west-midlands-api-birmingham-centre/crimeclean_2017-01_to_2017-08.csv"))
 	cfg := Config{TrainFrom: month("2017-01"), TrainTo: month("2017-06"), TestFrom: month("2017-06"), TestTo: month("2017-07"),
-		Rolling: 3, By: "force", Groups: []string{"all", "robbery", "burglary"}, Weights: testWeights{}, Res: 10}
+		Rolling: 3, By: "force", Groups: []string{"all", "robbery", "burglary"}, Weights: realWeights(t), Res: 10}
 	rep, err := Run(context.Background(), cfg, sliceScan(offs))
 	if err != nil {
 		t.Fatal(err)

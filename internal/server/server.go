@@ -4,6 +4,25 @@
 // benchmarks call it directly. A thin fiber adapter (fiber.go, the only file
 // of the project importing fiber) puts it on the network with timeouts,
 // body limits, CORS, structured logs and graceful shutdown.
+//
+// Routes (GET; all answers carry an ETag, and If-None-Match gives 304):
+//
+//	/healthz                               liveness and counts
+//	/api/v1/config                         what the page needs (basemap, metrics, categories)
+//	/api/v1/units                          unit boundaries, GeoJSON
+//	/api/v1/bands                          time bands
+//	/api/v1/hotgrids?FILTERS&top=          each unit's top cells and patrol areas, GeoJSON
+//	/api/v1/knife-robbery-hotspots?unit=&top=&from=&to=&res=
+//	/api/v1/cells/{h3}?FILTERS             one cell's detail
+//	/api/v1/summary?FILTERS                legend: cell count, bbox, class counts, metric breaks
+//	/api/v1/export?FILTERS&top=&format=&layer=   geojson|gpkg|kml|csv download
+//	/tiles/{z}/{x}/{y}.mvt?FILTERS         "cells" layer; 204 when empty, 400 out of range
+//
+// FILTERS are unit (comma list of codes), band, from and to (YYYY-MM-DD,
+// YYYY-MM or RFC 3339; a to day or month is inclusive), metric
+// (harm|count|recency), res (7..11), category (comma list of police.uk
+// names or slugs) and significant (true|false). An unknown, repeated or bad
+// parameter is a 400 {"error": "...", "parameter": "name"}.
 package server
 
 import (
@@ -247,20 +266,23 @@ func (a *API) finish(r Request, resp *Response) *Response {
 		out.Header["Access-Control-Expose-Headers"] = "ETag"
 		out.Header["Vary"] = "Origin, Accept-Encoding"
 	}
-	if etag := resp.Header["ETag"]; etag != "" && resp.Status == http.StatusOK && matchETag(r.IfNoneMatch, etag) {
+	etag := resp.Header["ETag"]
+	if etag != "" && resp.Status == http.StatusOK && (matchETag(r.IfNoneMatch, etag) || matchETag(r.IfNoneMatch, gzipETag(etag))) {
 		out.Status = http.StatusNotModified
 		out.Body = nil
 		delete(out.Header, "Content-Type")
 		return out
 	}
 	if strings.Contains(r.AcceptEncoding, "gzip") {
-		if resp.gz != nil {
-			out.Body = resp.gz
+		gz := resp.gz
+		if gz == nil && resp.lazyGzip {
+			gz = gzipped(resp.Body)
+		}
+		if gz != nil {
+			out.Body = gz
 			out.Header["Content-Encoding"] = "gzip"
-		} else if resp.lazyGzip {
-			if gz := gzipped(resp.Body); gz != nil {
-				out.Body = gz
-				out.Header["Content-Encoding"] = "gzip"
+			if etag != "" {
+				out.Header["ETag"] = gzipETag(etag) // each coding has its own strong ETag
 			}
 		}
 	}
@@ -269,6 +291,9 @@ func (a *API) finish(r Request, resp *Response) *Response {
 	}
 	return out
 }
+
+// gzipETag is the ETag of the gzip coding of an answer.
+func gzipETag(etag string) string { return strings.TrimSuffix(etag, `"`) + `-gz"` }
 
 // matchETag reports whether an If-None-Match header matches etag.
 func matchETag(header, etag string) bool {

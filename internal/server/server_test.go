@@ -346,6 +346,12 @@ func TestGzipHeadMethods(t *testing.T) {
 	if z.Header["Content-Encoding"] != "gzip" {
 		t.Fatalf("no gzip: %v", z.Header)
 	}
+	if z.Header["ETag"] == plain.Header["ETag"] || z.Header["ETag"] == "" {
+		t.Fatalf("gzip and identity share ETag %s", z.Header["ETag"])
+	}
+	if r := a.Serve(ctx, server.Request{Method: "GET", Path: "/api/v1/hotgrids", AcceptEncoding: "gzip", IfNoneMatch: z.Header["ETag"]}); r.Status != 304 {
+		t.Fatalf("gzip revalidation: %d", r.Status)
+	}
 	zr, err := gzip.NewReader(bytes.NewReader(z.Body))
 	if err != nil {
 		t.Fatal(err)

@@ -32,12 +32,16 @@ func buildIndex(s *Set) (*cellIndex, error) {
 		b.x.all = b.x.all.Union(bd)
 	}
 	b.grid = newEdgeGrid(s, b.x.all)
-	cover, err := coverCells(s.bounds)
+	b.x.coarse, b.x.fine = coarseRes, fineRes
+	if math.Max(b.x.all.Max[0]-b.x.all.Min[0], b.x.all.Max[1]-b.x.all.Min[1]) > largeExtent {
+		b.x.coarse, b.x.fine = largeCoarseRes, largeFineRes
+	}
+	cover, err := coverCells(s.bounds, b.x.coarse)
 	if err != nil {
 		return nil, err
 	}
 	for _, c := range cover {
-		if _, err := b.classify(c, coarseRes); err != nil {
+		if _, err := b.classify(c, b.x.coarse); err != nil {
 			return nil, err
 		}
 	}
@@ -46,12 +50,12 @@ func buildIndex(s *Set) (*cellIndex, error) {
 
 // coverCells returns the sorted distinct coarse cells whose centres lie in
 // any unit's widened bounding box.
-func coverCells(bounds []orb.Bound) ([]uint64, error) {
+func coverCells(bounds []orb.Bound, res int) ([]uint64, error) {
 	var mp orb.MultiPolygon
 	for _, bd := range bounds {
 		mp = append(mp, bd.Pad(coverMargin).ToPolygon())
 	}
-	cs, err := geo.Polyfill(mp, coarseRes)
+	cs, err := geo.Polyfill(mp, res)
 	if err != nil {
 		return nil, fmt.Errorf("cover units: %w", err)
 	}
@@ -72,7 +76,7 @@ func (b *indexBuilder) classify(c uint64, res int) (int32, error) {
 		b.x.cells[c] = v
 		return v, nil
 	}
-	if res == fineRes {
+	if res == b.x.fine {
 		b.x.cells[c] = b.candidates(box)
 		return mixed, nil
 	}

@@ -9,12 +9,17 @@ import (
 	"github.com/uber/h3-go/v4"
 )
 
-// Index resolutions: cells are looked up at fineRes, then at its coarser
-// ancestors, so big interiors are stored as few coarse cells.
+// Index resolutions: cells are looked up at the fine resolution, then at
+// its coarser ancestors, so big interiors are stored as few coarse cells.
+// Sets of NPU size use 7-9 (fine cells about 0.1 km2); sets spanning more
+// than largeExtent degrees (police force areas of England and Wales) use
+// 5-7, which keeps the index small and quick to build.
 const (
-	coarseRes = 7
-	midRes    = 8
-	fineRes   = 9
+	coarseRes      = 7
+	fineRes        = 9
+	largeCoarseRes = 5
+	largeFineRes   = 7
+	largeExtent    = 2.0 // degrees
 )
 
 // Cell index entry values: >= 0 is a unit index (every point of the cell
@@ -31,9 +36,11 @@ const (
 // cell descends from it is in that unit: the index never disagrees with an
 // exact test.
 type cellIndex struct {
-	cells map[uint64]int32
-	cands [][]int32
-	all   orb.Bound
+	cells  map[uint64]int32
+	cands  [][]int32
+	all    orb.Bound
+	coarse int // coarsest stored resolution
+	fine   int // finest stored resolution; lookups start here
 }
 
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
@@ -43,21 +50,21 @@ func (x *cellIndex) lookup(lon, lat float64, s *Set) int {
 	if !x.all.Contains(orb.Point{lon, lat}) || math.IsNaN(lon) || math.IsNaN(lat) {
 		return -1
 	}
-	c, err := h3.LatLngToCell(h3.LatLng{Lat: lat, Lng: lon}, fineRes)
+	c, err := h3.LatLngToCell(h3.LatLng{Lat: lat, Lng: lon}, x.fine)
 	if err != nil {
 		return -1
 	}
 	return x.lookupCell(uint64(c), lon, lat, s)
 }
 
-// lookupCell answers for a point known to lie in cell (resolution fineRes
+// lookupCell answers for a point known to lie in cell (resolution x.fine
 // or finer).
 func (x *cellIndex) lookupCell(cell uint64, lon, lat float64, s *Set) int {
 	p := orb.Point{lon, lat}
 	if !x.all.Contains(p) {
 		return -1
 	}
-	for res := fineRes; res >= coarseRes; res-- {
+	for res := x.fine; res >= x.coarse; res-- {
 		v, ok := x.cells[parentBits(cell, res)]
 		if !ok {
 			continue

@@ -114,7 +114,9 @@ func (s *Set) Locate(lon, lat float64) string {
 // LocateCell is Locate for a caller that already holds the point's H3
 // cell at resolution 9 or finer (ingest stores resolution 11): it skips
 // computing the cell, so it makes no cgo call. A cell coarser than 9 or
-// not holding the point gives a wrong answer.
+// not holding the point gives a wrong answer. (Sets spanning more than two
+// degrees index resolutions 5-7, so any cell of resolution 7 or finer will
+// do for them.)
 func (s *Set) LocateCell(cell uint64, lon, lat float64) string {
 	if math.IsNaN(lon) || math.IsNaN(lat) {
 		return hotgrid.OutsideUnits

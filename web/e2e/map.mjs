@@ -117,6 +117,11 @@ try {
   const listed = await page.locator('#list li').count();
   const hot = await api('/api/v1/hotgrids?unit=' + encodeURIComponent(unit));
   check(listed === hot.features.filter((f) => f.properties.kind === 'cell').length, `list shows ${listed} cells`);
+  const dl = await page.locator('#download').getAttribute('href');
+  check(new URL(dl, base).searchParams.get('unit') === unit, 'Download GeoJSON link lacks the unit: ' + dl);
+  const exported = await api(dl);
+  const cellsOf = (fc) => fc.features.filter((f) => f.properties.kind === 'cell').map((f) => f.properties.h3).join(',');
+  check(cellsOf(exported) === cellsOf(hot), 'Download GeoJSON differs from the hot grids shown');
 
   // 3. click a hexagon away from the rank labels: the detail matches the API
   const target = await page.evaluate(() => {

@@ -46,6 +46,10 @@ func TestCluster(t *testing.T) {
 		t.Errorf("clone of %s lacks its table: %d, %v", a, v, err)
 	}
 	conn = cc
+	cpu, err := c.ServerCPU()
+	if err != nil || cpu <= 0 {
+		t.Errorf("server CPU %v, %v; want > 0 after initdb, start and queries", cpu, err)
+	}
 	var wkt string
 	if err := conn.QueryRow(ctx, "SELECT ST_AsText(ST_SetSRID(ST_MakePoint(-1.9, 52.48), 4326))").Scan(&wkt); err != nil {
 		t.Fatal(err)
