@@ -27,10 +27,16 @@ wait_up() { # url
 ./bin/hotgrid serve --addr "127.0.0.1:$PORT" --log-level warn &
 pids+=($!)
 wait_up "http://127.0.0.1:$PORT/healthz"
+# every route but /healthz and /login needs an account: sign in with the demo
+# viewer; curl and wrk send its session cookie (each view is also audited)
+cookie=$(curl -fsS -o /dev/null -D - -d 'name=demo&password=hotgrid-demo&next=/healthz' "http://127.0.0.1:$PORT/login" |
+  sed -n 's/^[Ss]et-[Cc]ookie: \(hotgrid_session=[^;]*\).*/\1/p')
+[ -n "$cookie" ] || { echo "bench-http: demo sign-in failed" >&2; exit 1; }
+auth=(-H "Cookie: $cookie")
 # the warm-up runs in the background: wait for the first answer
-size=$(curl -fsS "http://127.0.0.1:$PORT/api/v1/hotgrids" | wc -c)
-gzsize=$(curl -fsS -H 'Accept-Encoding: gzip' "http://127.0.0.1:$PORT/api/v1/hotgrids" | wc -c)
-curl -fsS -o /dev/null "http://127.0.0.1:$PORT/api/v1/summary"
+size=$(curl -fsS "${auth[@]}" "http://127.0.0.1:$PORT/api/v1/hotgrids" | wc -c)
+gzsize=$(curl -fsS "${auth[@]}" -H 'Accept-Encoding: gzip' "http://127.0.0.1:$PORT/api/v1/hotgrids" | wc -c)
+curl -fsS "${auth[@]}" -o /dev/null "http://127.0.0.1:$PORT/api/v1/summary"
 
 go build -o bin/bench-bare ./internal/server/benchhttp/bare
 ./bin/bench-bare -addr "127.0.0.1:$BARE_PORT" -size "$size" &
@@ -48,11 +54,11 @@ summary() { # label, wrk output
 }
 
 echo "== wrk -t$THREADS -c$CONNS -d$DURATION on loopback ($(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)), body $size bytes ($gzsize gzipped)"
-hot=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$PORT/api/v1/hotgrids")
+hot=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "${auth[@]}" "http://127.0.0.1:$PORT/api/v1/hotgrids")
 bare=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$BARE_PORT/")
-hotgz=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H 'Accept-Encoding: gzip' "http://127.0.0.1:$PORT/api/v1/hotgrids")
+hotgz=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "${auth[@]}" -H 'Accept-Encoding: gzip' "http://127.0.0.1:$PORT/api/v1/hotgrids")
 baregz=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$((BARE_PORT + 1))/")
-tiles=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s internal/server/benchhttp/tiles.lua "http://127.0.0.1:$PORT")
+tiles=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "${auth[@]}" -s internal/server/benchhttp/tiles.lua "http://127.0.0.1:$PORT")
 summary "GET /api/v1/hotgrids" "$hot"
 summary "bare fiber, same body size" "$bare"
 summary "GET /api/v1/hotgrids (gzip)" "$hotgz"
@@ -62,7 +68,7 @@ grep '^tiles:' <<<"$tiles" || true
 
 if command -v node >/dev/null && [ -d web/node_modules/playwright-core ] && command -v chromium >/dev/null; then
   out=$(mktemp -d)
-  if fig=$(cd web && node e2e/map.mjs --url "http://127.0.0.1:$PORT/" --chromium "$(command -v chromium)" --out "$out" 2>&1 | tail -1); then
+  if fig=$(cd web && node e2e/map.mjs --user demo --password hotgrid-demo --url "http://127.0.0.1:$PORT/" --chromium "$(command -v chromium)" --out "$out" 2>&1 | tail -1); then
     echo "first render in headless Chromium: $(sed -n 's/.*"first_render_ms":\([0-9]*\).*/\1/p' <<<"$fig") ms (screenshot $out/map-initial.png)"
   else
     echo "first render: page check failed: $fig"
