@@ -93,16 +93,13 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 	}
-	total := ingest.NewSummary()
-	for _, file := range f.files {
-		s, err := in.IngestFile(ctx, file, f.format, m)
-		total.Add(s)
-		if err != nil {
-			if !f.json {
-				fmt.Fprintf(env.Stderr, "hotgrid: ingest %s: %v\n", file, err)
-			}
-			if ctx.Err() != nil {
-				break
+	// IngestFiles reads the next file while storing the current one and
+	// commits several files at a time, each still all or nothing.
+	total, _ := in.IngestFiles(ctx, f.files, f.format, m)
+	if !f.json {
+		for _, fs := range total.Files {
+			if fs.Error != "" {
+				fmt.Fprintf(env.Stderr, "hotgrid: ingest %s: %s\n", fs.File, fs.Error)
 			}
 		}
 	}

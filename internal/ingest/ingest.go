@@ -161,13 +161,27 @@ func (in *Ingester) IngestReader(ctx context.Context, r io.Reader, name, format 
 		return sum.failed(name, err), err
 	}
 	defer sp.Close()
+	rec, _ := in.Store.(hotgrid.SourceRecorder)
+	return in.ingestSpool(ctx, in.Store, rec, sp, name, format, m)
+}
+
+// fileStore is where ingestSpool stores a file: the store itself or an
+// open batch of it.
+type fileStore interface {
+	IngestFile(ctx context.Context, src hotgrid.SourceFile, fill func(put func(*hotgrid.Offence) error) error) (int, error)
+}
+
+// ingestSpool parses a read file into st; rec, when not nil, then records
+// the file's final counts.
+func (in *Ingester) ingestSpool(ctx context.Context, st fileStore, rec hotgrid.SourceRecorder, sp *spool, name, format string, m *Mapping) (Summary, error) {
+	sum := NewSummary()
 	run, err := in.prepare(sp, name, format, m)
 	if err != nil {
 		return sum.failed(name, err), err
 	}
 	run.sum = &sum
 	src := hotgrid.SourceFile{Name: name, Hash: sp.hash, Format: run.format, IngestedAt: time.Now()}
-	added, err := in.Store.IngestFile(ctx, src, run.fill)
+	added, err := st.IngestFile(ctx, src, run.fill)
 	fs := FileSummary{File: name, Hash: sp.hash, Format: run.format, RowsRead: sum.RowsRead,
 		Accepted: sum.Accepted, Rejected: sum.Rejected}
 	if err != nil {
@@ -181,7 +195,7 @@ func (in *Ingester) IngestReader(ctx context.Context, r io.Reader, name, format 
 	sum.Duplicates = sum.Accepted - added
 	fs.Added, fs.Duplicates = added, sum.Duplicates
 	sum.Files = append(sum.Files, fs)
-	if rec, ok := in.Store.(hotgrid.SourceRecorder); ok {
+	if rec != nil {
 		src.Rows, src.Accepted, src.Rejected = sum.RowsRead, sum.Accepted, sum.Rejected
 		if err := rec.RecordSource(ctx, src); err != nil {
 			return sum, fmt.Errorf("%s: %w", name, err)
@@ -189,6 +203,144 @@ func (in *Ingester) IngestReader(ctx context.Context, r io.Reader, name, format 
 	}
 	in.progressDone(run, "done")
 	return sum, nil
+}
+
+// batchOffences is how many accepted offences IngestFiles puts in one
+// transaction of a batching store before committing: enough that the
+// random-order index pages are written a few times per national load
+// rather than once per file, few enough that a batch's dirty pages fit the
+// store's ingest page cache.
+const batchOffences = 100_000
+
+// IngestFiles ingests the files at paths in order and returns their merged
+// summary and the files' errors joined; a failed file does not stop the
+// others. The next file is read, decompressed and hashed while the current
+// one is parsed and stored. When the store can batch (hotgrid.IngestBatcher)
+// files are committed together, about batchOffences offences a commit,
+// each file still all or nothing: a file counts as added only once its
+// batch has committed, and if a commit fails every file of the batch is
+// reported failed and added nothing.
+func (in *Ingester) IngestFiles(ctx context.Context, paths []string, format string, m *Mapping) (Summary, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		sums    = make([]Summary, 0, len(paths)) // in the order of paths
+		errs    []error
+		pending []int // indexes in sums of the files stored in the open batch
+		batch   hotgrid.IngestBatch
+		rows    int
+	)
+	commit := func() {
+		if batch == nil {
+			return
+		}
+		err := batch.Commit()
+		batch.Rollback()
+		batch, rows = nil, 0
+		for _, i := range pending {
+			if err != nil {
+				sums[i].batchFailed(err)
+				errs = append(errs, fmt.Errorf("%s: %w", sums[i].Files[0].File, err))
+			}
+		}
+		pending = pending[:0]
+	}
+	defer func() {
+		if batch != nil {
+			batch.Rollback()
+		}
+	}()
+	batcher, _ := in.Store.(hotgrid.IngestBatcher)
+	for f := range prefetch(ctx, paths) {
+		if f.err != nil {
+			s := NewSummary()
+			sums = append(sums, s.failed(f.name, f.err))
+			errs = append(errs, f.err)
+			continue
+		}
+		var st fileStore = in.Store
+		rec, _ := in.Store.(hotgrid.SourceRecorder)
+		if batcher != nil && batch == nil {
+			b, err := batcher.BeginIngest(ctx)
+			if err != nil {
+				f.sp.Close()
+				s := NewSummary()
+				sums = append(sums, s.failed(f.name, err))
+				errs = append(errs, fmt.Errorf("%s: %w", f.name, err))
+				continue
+			}
+			batch = b
+		}
+		if batch != nil {
+			st, rec = batch, batch
+		}
+		s, err := in.ingestSpool(ctx, st, rec, f.sp, f.name, format, m)
+		f.sp.Close()
+		sums = append(sums, s)
+		if err != nil {
+			errs = append(errs, err)
+		} else if batch != nil {
+			pending = append(pending, len(sums)-1)
+			rows += s.Accepted
+		}
+		if rows >= batchOffences {
+			commit()
+		}
+	}
+	commit()
+	total := NewSummary()
+	for _, s := range sums {
+		total.Add(s)
+	}
+	return total, errors.Join(errs...)
+}
+
+// batchFailed marks a stored file whose batch failed to commit.
+func (s *Summary) batchFailed(err error) {
+	s.Added, s.Duplicates, s.FilesFailed = 0, 0, 1
+	for i := range s.Files {
+		s.Files[i].Added, s.Files[i].Duplicates = 0, 0
+		s.Files[i].Error = "commit: " + err.Error()
+	}
+}
+
+// spooled is a read file, or why it could not be read.
+type spooled struct {
+	name string
+	sp   *spool
+	err  error
+}
+
+// prefetch reads the files one ahead of the consumer on its own
+// goroutine. The channel closes after the last file or when ctx ends.
+func prefetch(ctx context.Context, paths []string) <-chan spooled {
+	out := make(chan spooled) // unbuffered: one file in hand, one being read
+	go func() {
+		defer close(out)
+		for _, p := range paths {
+			f := spooled{name: filepath.Base(p)}
+			f.sp, f.err = readFile(p, f.name)
+			select {
+			case out <- f:
+			case <-ctx.Done():
+				if f.sp != nil {
+					f.sp.Close()
+				}
+				return
+			}
+		}
+	}()
+	return out
+}
+
+// readFile spools the file at path.
+func readFile(path, name string) (*spool, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	return readSpool(fh, name, memoryLimit)
 }
 
 // failed records a file that could not be read at all.

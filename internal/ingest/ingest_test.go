@@ -489,3 +489,92 @@ func TestBirminghamExtract(t *testing.T) {
 		t.Errorf("second ingest added %d (%v), want 0", again.Added, err)
 	}
 }
+
+// TestIngestFilesBatch ingests several files in one batch where one file
+// fails part way and one is missing: the failed file leaves nothing (not
+// even its source row, nor changes to a source ingested before), the
+// others are all stored, and a second run adds nothing.
+func TestIngestFilesBatch(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	row := func(id string) string { return strings.Replace(good, "abc1", id, 1) }
+	a := write("a.csv", header+row("a1")+row("a2"))
+	bad := write("bad.csv", header+row("b1")+row("b2")+"x,2025-01,W,W,-1.9,91,A,E,B,Robbery,,\n")
+	c := write("c.csv", header+row("c1")+row("a1")) // a1 repeats a.csv's offence
+	db := openStore(t)
+	in := &ingest.Ingester{Store: db, Strict: true}
+	// bad.csv's bytes once held a valid file: its source row must survive.
+	if _, err := in.IngestReader(ctx, strings.NewReader(header+row("old")), "old.csv", "", nil); err != nil {
+		t.Fatal(err)
+	}
+	srcs0, _ := db.Sources(ctx)
+	paths := []string{a, bad, filepath.Join(dir, "missing.csv"), c, a}
+	s, err := in.IngestFiles(ctx, paths, "", nil)
+	if err == nil || !strings.Contains(err.Error(), "strict: bad.csv:4: Latitude") || !strings.Contains(err.Error(), "missing.csv") {
+		t.Fatalf("error %v, want the strict failure of bad.csv and the missing file", err)
+	}
+	if s.FilesFailed != 2 || len(s.Files) != 5 || s.Added != 3 || s.Accepted != 8 || s.Duplicates != 3 {
+		t.Errorf("summary: %d failed, %d files, added %d, accepted %d, duplicates %d; want 2, 5, 3, 8, 3", s.FilesFailed, len(s.Files), s.Added, s.Accepted, s.Duplicates)
+	}
+	wantAdded := []int{2, 0, 0, 1, 0} // a.csv, bad.csv, missing.csv, c.csv, a.csv again
+	for i, f := range s.Files {
+		if want := wantAdded[i]; f.Added != want || (f.Error != "") != (f.File == "bad.csv" || f.File == "missing.csv") {
+			t.Errorf("file %d %s: added %d error %q, want %d added", i, f.File, f.Added, f.Error, want)
+		}
+	}
+	var got []string
+	for _, o := range all(t, db) {
+		got = append(got, o.ID)
+	}
+	if strings.Join(got, " ") != "old a1 a2 c1" {
+		t.Errorf("store holds %v, want old a1 a2 c1", got)
+	}
+	srcs, _ := db.Sources(ctx)
+	var names []string
+	for _, src := range srcs {
+		names = append(names, src.Name)
+	}
+	if strings.Join(names, " ") != "old.csv a.csv c.csv" || srcs[0] != srcs0[0] {
+		t.Errorf("sources %v, want old.csv (unchanged) a.csv c.csv", srcs)
+	}
+	s, _ = in.IngestFiles(ctx, []string{a, c}, "", nil)
+	if s.Added != 0 || s.Accepted != 4 || s.FilesFailed != 0 {
+		t.Errorf("second run added %d of %d accepted (%d failed), want 0", s.Added, s.Accepted, s.FilesFailed)
+	}
+}
+
+// TestIngestFilesRestoresSource fails a file whose bytes were ingested
+// before: its source row is put back as it was.
+func TestIngestFilesRestoresSource(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	body := header + good + "x,2025-01,W,W,-1.9,91,A,E,B,Robbery,,\n"
+	p := filepath.Join(dir, "f.csv")
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := openStore(t)
+	in := &ingest.Ingester{Store: db}
+	if _, err := in.IngestFiles(ctx, []string{p}, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := db.Sources(ctx)
+	in.Strict = true
+	if _, err := in.IngestFiles(ctx, []string{p, p}, "", nil); err == nil {
+		t.Fatal("strict run of a file with a bad row succeeded")
+	}
+	after, _ := db.Sources(ctx)
+	if len(after) != 1 || after[0] != before[0] || before[0].Rejected != 1 {
+		t.Errorf("sources after a failed re-ingest %+v, want %+v with 1 rejected", after, before)
+	}
+	if n := len(all(t, db)); n != 1 {
+		t.Errorf("store holds %d offences, want 1", n)
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"sync"
 	"time"
 	_ "time/tzdata" // Europe/London on machines without a zoneinfo database
 
@@ -44,6 +45,9 @@ type DB struct {
 	db   *sql.DB
 	path string
 	loc  *time.Location
+
+	ingestMu sync.Mutex // serialises ingests on ingest
+	ingest   *sql.Conn  // the ingest connection, made on first use
 }
 
 // Open opens (creating when needed) the store at path and applies pending
@@ -121,7 +125,15 @@ func (d *DB) SQL() *sql.DB { return d.db }
 func (d *DB) Path() string { return d.path }
 
 // Close closes the database.
-func (d *DB) Close() error { return d.db.Close() }
+func (d *DB) Close() error {
+	d.ingestMu.Lock()
+	if d.ingest != nil {
+		d.ingest.Close()
+		d.ingest = nil
+	}
+	d.ingestMu.Unlock()
+	return d.db.Close()
+}
 
 // DataVersion returns a number that grows whenever offences are added.
 func (d *DB) DataVersion(ctx context.Context) (int64, error) {

@@ -29,15 +29,191 @@ const nOffenceColumns = 17
 // rolled back and the store is unchanged. Offences whose ID is stored
 // already are skipped; an empty ID is derived as "<src.Hash>:<row>".
 func (d *DB) IngestFile(ctx context.Context, src hotgrid.SourceFile, fill func(put func(*hotgrid.Offence) error) error) (int, error) {
-	if src.Hash == "" {
+	b, err := d.begin(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("ingest %s: %w", src.Name, err)
+	}
+	defer b.Rollback()
+	b.single = true
+	added, err := b.IngestFile(ctx, src, fill)
+	if err != nil {
+		return 0, err
+	}
+	if err := b.Commit(); err != nil {
+		return 0, fmt.Errorf("ingest %s: %w", src.Name, err)
+	}
+	return added, nil
+}
+
+// Batch is an open ingest transaction of one or more files on the ingest
+// connection (hotgrid.IngestBatch). A file that fails is undone inside the
+// transaction: offences are only ever appended, so its rows are those past
+// the largest rowid at its start, and its source row is deleted or put
+// back as it was. (Savepoints would do the same, but they copy every index
+// page a file touches into a statement journal.) If an undo fails, the
+// whole batch is rolled back.
+type Batch struct {
+	d      *DB
+	tx     *sql.Tx
+	added  int   // offences the batch's files added
+	single bool  // IngestFile's one-file batch: a failure rolls it all back
+	broken error // why the batch can no longer commit
+	done   bool  // committed or rolled back
+}
+
+// BeginIngest starts a multi-file ingest transaction. Until it is
+// committed or rolled back, other ingests of d wait.
+func (d *DB) BeginIngest(ctx context.Context) (hotgrid.IngestBatch, error) {
+	b, err := d.begin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("begin ingest: %w", err)
+	}
+	return b, nil
+}
+
+// begin takes the ingest lock and starts the transaction.
+func (d *DB) begin(ctx context.Context) (*Batch, error) {
+	d.ingestMu.Lock()
+	conn, err := d.ingestConn(ctx)
+	if err != nil {
+		d.ingestMu.Unlock()
+		return nil, err
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		d.ingestMu.Unlock()
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	return &Batch{d: d, tx: tx}, nil
+}
+
+// errBatchDone is returned when a finished batch is used.
+var errBatchDone = errors.New("ingest batch is already committed or rolled back")
+
+// IngestFile stores one file in the batch; on failure the file leaves
+// nothing and the batch can go on.
+func (b *Batch) IngestFile(ctx context.Context, src hotgrid.SourceFile, fill func(put func(*hotgrid.Offence) error) error) (int, error) {
+	switch {
+	case b.done:
+		return 0, fmt.Errorf("ingest %s: %w", src.Name, errBatchDone)
+	case b.broken != nil:
+		return 0, fmt.Errorf("ingest %s: %w", src.Name, b.broken)
+	case src.Hash == "":
 		return 0, fmt.Errorf("ingest %s: source has no hash", src.Name)
 	}
-	tx, err := d.db.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, fmt.Errorf("ingest %s: begin: %w", src.Name, err)
+	var mark undoMark
+	if !b.single {
+		var err error
+		if mark, err = markUndo(ctx, b.tx, src.Hash); err != nil {
+			return 0, fmt.Errorf("ingest %s: %w", src.Name, err)
+		}
 	}
-	defer tx.Rollback()
+	added, err := b.d.ingestFile(ctx, b.tx, src, fill)
+	if err != nil {
+		if b.single {
+			b.broken = err
+		} else if uerr := mark.undo(context.WithoutCancel(ctx), b.tx, src.Hash); uerr != nil {
+			b.broken = fmt.Errorf("undo failed file %s: %w", src.Name, uerr)
+			return 0, errors.Join(err, b.broken)
+		}
+		return 0, err
+	}
+	b.added += added
+	return added, nil
+}
 
+// undoMark is the state a file's ingest starts from.
+type undoMark struct {
+	lastRowid int64
+	had       bool // the source row existed (the same bytes were ingested before)
+	src       [8]any
+}
+
+// markUndo records the largest offence rowid and the source row of hash.
+func markUndo(ctx context.Context, tx *sql.Tx, hash string) (undoMark, error) {
+	var m undoMark
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(rowid), 0) FROM offences`).Scan(&m.lastRowid); err != nil {
+		return m, fmt.Errorf("mark undo: %w", err)
+	}
+	var v [8]any
+	err := tx.QueryRowContext(ctx, `SELECT name, format, rows, accepted, rejected, min_time, max_time, ingested_at
+		FROM sources WHERE hash = ?`, hash).Scan(&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7])
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return m, fmt.Errorf("mark undo: %w", err)
+	default:
+		m.had, m.src = true, v
+	}
+	return m, nil
+}
+
+// undo removes what a failed file wrote since m.
+func (m undoMark) undo(ctx context.Context, tx *sql.Tx, hash string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM offences WHERE rowid > ?`, m.lastRowid); err != nil {
+		return err
+	}
+	if !m.had {
+		_, err := tx.ExecContext(ctx, `DELETE FROM sources WHERE hash = ?`, hash)
+		return err
+	}
+	v := m.src
+	_, err := tx.ExecContext(ctx, `UPDATE sources SET name = ?, format = ?, rows = ?, accepted = ?, rejected = ?,
+		min_time = ?, max_time = ?, ingested_at = ? WHERE hash = ?`, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], hash)
+	return err
+}
+
+// RecordSource updates a source's counts inside the batch.
+func (b *Batch) RecordSource(ctx context.Context, src hotgrid.SourceFile) error {
+	if b.done {
+		return fmt.Errorf("record source %s: %w", src.Name, errBatchDone)
+	} else if b.broken != nil {
+		return fmt.Errorf("record source %s: %w", src.Name, b.broken)
+	}
+	return recordSource(ctx, b.tx, src)
+}
+
+// Commit bumps the data version when offences were added and commits.
+func (b *Batch) Commit() error {
+	if b.done {
+		return errBatchDone
+	}
+	defer b.finish()
+	if b.broken != nil {
+		return fmt.Errorf("commit: %w", b.broken)
+	}
+	if b.added > 0 {
+		if _, err := b.tx.Exec(`UPDATE meta SET value = value + 1 WHERE key = 'data_version'`); err != nil {
+			return fmt.Errorf("bump data version: %w", err)
+		}
+	}
+	if err := b.tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Rollback abandons the batch; after Commit it does nothing.
+func (b *Batch) Rollback() error {
+	if b.done {
+		return nil
+	}
+	defer b.finish()
+	if err := b.tx.Rollback(); err != nil && !errors.Is(err, sql.ErrTxDone) {
+		return fmt.Errorf("roll back ingest: %w", err)
+	}
+	return nil
+}
+
+// finish ends the batch and releases the ingest lock.
+func (b *Batch) finish() {
+	b.tx.Rollback() // no-op after a commit
+	b.done = true
+	b.d.ingestMu.Unlock()
+}
+
+// ingestFile writes one file's source row and offences in tx.
+func (d *DB) ingestFile(ctx context.Context, tx *sql.Tx, src hotgrid.SourceFile, fill func(put func(*hotgrid.Offence) error) error) (int, error) {
 	srcID, err := upsertSource(ctx, tx, src)
 	if err != nil {
 		return 0, fmt.Errorf("ingest %s: %w", src.Name, err)
@@ -53,19 +229,34 @@ func (d *DB) IngestFile(ctx context.Context, src hotgrid.SourceFile, fill func(p
 	} else if werr != nil {
 		return 0, fmt.Errorf("ingest %s: %w", src.Name, werr)
 	}
-
 	if err := finishSource(ctx, tx, srcID, src, w); err != nil {
 		return 0, fmt.Errorf("ingest %s: %w", src.Name, err)
 	}
-	if added > 0 {
-		if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = value + 1 WHERE key = 'data_version'`); err != nil {
-			return 0, fmt.Errorf("ingest %s: bump data version: %w", src.Name, err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("ingest %s: commit: %w", src.Name, err)
-	}
 	return added, nil
+}
+
+// ingestCacheKiB is the page cache of the ingest connection: large enough
+// that the pages of the random-order indexes (offence key, H3 cell) stay
+// resident from file to file, well inside the 300 MB ingest memory budget.
+const ingestCacheKiB = 64 << 10
+
+// ingestConn returns the connection every ingest runs on (d.ingestMu held).
+// One long-lived connection keeps its page cache warm between files; pooled
+// connections would each hold a cold cache of their own.
+func (d *DB) ingestConn(ctx context.Context) (*sql.Conn, error) {
+	if d.ingest != nil {
+		return d.ingest, nil
+	}
+	c, err := d.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("ingest connection: %w", err)
+	}
+	if _, err := c.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", ingestCacheKiB)); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("ingest connection: %w", err)
+	}
+	d.ingest = c
+	return c, nil
 }
 
 // upsertSource records the file (or refreshes its row when the same bytes
@@ -107,7 +298,25 @@ func finishSource(ctx context.Context, tx *sql.Tx, id int64, src hotgrid.SourceF
 // it once the rows read and rejected are known. Zero times keep the stored
 // span.
 func (d *DB) RecordSource(ctx context.Context, src hotgrid.SourceFile) error {
-	res, err := d.db.ExecContext(ctx, `UPDATE sources SET rows = ?, accepted = ?, rejected = ?,
+	// On the ingest connection: a write from another connection would make
+	// the next ingest drop its page cache.
+	d.ingestMu.Lock()
+	defer d.ingestMu.Unlock()
+	conn, err := d.ingestConn(ctx)
+	if err != nil {
+		return fmt.Errorf("record source %s: %w", src.Name, err)
+	}
+	return recordSource(ctx, conn, src)
+}
+
+// execer is a connection or transaction.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// recordSource updates the counts of the source with src.Hash.
+func recordSource(ctx context.Context, db execer, src hotgrid.SourceFile) error {
+	res, err := db.ExecContext(ctx, `UPDATE sources SET rows = ?, accepted = ?, rejected = ?,
 		min_time = CASE WHEN ? = 0 THEN min_time ELSE ? END,
 		max_time = CASE WHEN ? = 0 THEN max_time ELSE ? END
 		WHERE hash = ?`,

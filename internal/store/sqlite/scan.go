@@ -184,3 +184,5 @@ func (d *DB) Sources(ctx context.Context) ([]hotgrid.SourceFile, error) {
 // compile-time check that *DB is an offence store.
 var _ hotgrid.OffenceStore = (*DB)(nil)
 var _ hotgrid.SourceRecorder = (*DB)(nil)
+var _ hotgrid.IngestBatcher = (*DB)(nil)
+var _ hotgrid.IngestBatch = (*Batch)(nil)
