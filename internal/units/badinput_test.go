@@ -3,6 +3,8 @@ package units
 import (
 	"strings"
 	"testing"
+
+	"github.com/paulmach/orb"
 )
 
 // TestBadGeoJSON is the hostile-input table for unit boundary files: every
@@ -30,6 +32,7 @@ func TestBadGeoJSON(t *testing.T) {
 		{"not a collection", `{"type":"Feature","properties":{"code":"A"},"geometry":null}`, "bad.geojson"},
 		{"code a number", `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":7},"geometry":{"type":"Polygon","coordinates":` + square + `}}]}`, "property code"},
 		{"empty input", ``, "not a GeoJSON FeatureCollection"},
+		{"antimeridian", poly(`[[[179,0],[-179,0],[-179,1],[179,1],[179,0]]]`), "crosses the antimeridian"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -41,5 +44,27 @@ func TestBadGeoJSON(t *testing.T) {
 				t.Fatalf("err = %v, want it to name bad.geojson and say %q", err, c.want)
 			}
 		})
+	}
+}
+
+// TestClockwiseRingsNormalised loads a clockwise outer ring with a
+// counter-clockwise hole and expects RFC 7946 winding back, located right.
+func TestClockwiseRingsNormalised(t *testing.T) {
+	in := `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"A"},"geometry":{"type":"Polygon","coordinates":[` +
+		`[[-1.0,52.0],[-1.0,52.2],[-0.8,52.2],[-0.8,52.0],[-1.0,52.0]],` +
+		`[[-0.95,52.05],[-0.85,52.05],[-0.85,52.15],[-0.95,52.15],[-0.95,52.05]]]}}]}`
+	s, err := Load(strings.NewReader(in), "cw.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := s.Units()[0].Geometry[0]
+	if p[0].Orientation() != orb.CCW || p[1].Orientation() != orb.CW {
+		t.Fatalf("orientations outer %v hole %v, want CCW and CW", p[0].Orientation(), p[1].Orientation())
+	}
+	if got := s.Locate(-0.98, 52.01); got != "A" {
+		t.Errorf("point in the ring located in %q", got)
+	}
+	if got := s.Locate(-0.9, 52.1); got != "" {
+		t.Errorf("point in the hole located in %q", got)
 	}
 }

@@ -72,7 +72,10 @@ const mixed = int32(-1 << 30)
 func (b *indexBuilder) classify(c uint64, res int) (int32, error) {
 	box := b.regionBox(c)
 	if !b.grid.anyEdge(box) {
-		v := int32(b.s.scan(geo.Center(c), nil))
+		v, ok := b.neighbourValue(c)
+		if !ok {
+			v = int32(b.s.scan(geo.Center(c), nil))
+		}
 		b.x.cells[c] = v
 		return v, nil
 	}
@@ -104,6 +107,22 @@ func (b *indexBuilder) classify(c uint64, res int) (int32, error) {
 	}
 	b.x.cells[c] = same
 	return same, nil
+}
+
+// neighbourValue returns the value of an already classified neighbour of
+// c that no boundary passes near. No edge meets c's region box, which holds
+// the neighbour's centre too, so the segment between the two centres
+// crosses no boundary and both lie in the same unit (or in none). This
+// spares the O(vertices) point-in-polygon test for all but the first cell
+// of each interior region, which matters for boundaries of a million
+// vertices.
+func (b *indexBuilder) neighbourValue(c uint64) (int32, bool) {
+	for _, n := range geo.Ring(c, 1) {
+		if v, ok := b.x.cells[n]; ok && v > edgeBase {
+			return v, true
+		}
+	}
+	return 0, false
 }
 
 // regionBox bounds every point whose fine (or finer) cell is c or descends

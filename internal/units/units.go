@@ -72,6 +72,7 @@ func featureUnit(f *geojson.Feature) (hotgrid.Unit, error) {
 	if err := checkGeometry(mp); err != nil {
 		return hotgrid.Unit{}, fmt.Errorf("unit %s: %w", code, err)
 	}
+	windRFC7946(mp)
 	u := hotgrid.Unit{Code: code, Name: f.Properties.MustString("name", code), Geometry: mp}
 	u.Force = f.Properties.MustString("force", "")
 	u.Approximate = f.Properties.MustBool("approximate", false)

@@ -43,9 +43,24 @@ func checkRing(r orb.Ring) error {
 			return fmt.Errorf("point %d latitude %g out of range -90..90", k, lat)
 		case lon < -180 || lon > 180:
 			return fmt.Errorf("point %d longitude %g out of range -180..180", k, lon)
+		case k > 0 && math.Abs(lon-r[k-1][0]) > 180:
+			return fmt.Errorf("point %d: edge crosses the antimeridian (longitude %g to %g); split the polygon at ±180 as RFC 7946 section 3.1.9 requires", k, r[k-1][0], lon)
 		}
 	}
 	return nil
+}
+
+// windRFC7946 winds every polygon of mp as RFC 7946 asks: outer rings
+// counter-clockwise, holes clockwise. Files wound the other way (the
+// older GeoJSON convention) are accepted and normalised.
+func windRFC7946(mp orb.MultiPolygon) {
+	for _, p := range mp {
+		for i, r := range p {
+			if (i == 0) == (r.Orientation() == orb.CW) {
+				r.Reverse()
+			}
+		}
+	}
 }
 
 // Valid reports an error when mp is not a valid OGC multipolygon in the
