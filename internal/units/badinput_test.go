@@ -1,6 +1,8 @@
 package units
 
 import (
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -66,5 +68,65 @@ func TestClockwiseRingsNormalised(t *testing.T) {
 	}
 	if got := s.Locate(-0.9, 52.1); got != "" {
 		t.Errorf("point in the hole located in %q", got)
+	}
+}
+
+// TestMillionVertexPolygon loads a boundary of 10^6 vertices (a 24 MB file,
+// an ellipse round Birmingham): it must load, without a limit error, and
+// locate points inside and outside it. (Its load time, about 5 s on the
+// shared machine, is not asserted.)
+func TestMillionVertexPolygon(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: builds a 24 MB boundary file")
+	}
+	const n = 1000000
+	var b strings.Builder
+	b.Grow(26 << 20)
+	b.WriteString(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"BIG"},"geometry":{"type":"Polygon","coordinates":[[`)
+	for i := 0; i <= n; i++ {
+		a := 2 * math.Pi * float64(i%n) / n
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`[`)
+		b.WriteString(strconv.FormatFloat(-1.9+0.2*math.Cos(a), 'f', 7, 64))
+		b.WriteByte(',')
+		b.WriteString(strconv.FormatFloat(52.5+0.12*math.Sin(a), 'f', 7, 64))
+		b.WriteString(`]`)
+	}
+	b.WriteString(`]]}}]}`)
+	s, err := Load(strings.NewReader(b.String()), "million.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(s.Units()[0].Geometry[0][0]); got != n+1 {
+		t.Fatalf("ring has %d points, want %d", got, n+1)
+	}
+	for _, c := range []struct {
+		lon, lat float64
+		want     string
+	}{{-1.9, 52.5, "BIG"}, {-1.75, 52.55, "BIG"}, {-1.65, 52.5, ""}, {-1.9, 52.65, ""}} {
+		if got := s.Locate(c.lon, c.lat); got != c.want {
+			t.Errorf("Locate(%g, %g) = %q, want %q", c.lon, c.lat, got, c.want)
+		}
+	}
+}
+
+// TestWorldPolygon loads a boundary spanning almost the whole globe (each
+// edge shorter than 180 degrees, so not an antimeridian crossing): the
+// index of a large extent is built at coarse resolutions, so this loads
+// instead of exhausting memory.
+func TestWorldPolygon(t *testing.T) {
+	in := `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"W"},"geometry":{"type":"Polygon","coordinates":` +
+		`[[[-179,-89],[0,-89],[179,-89],[179,89],[0,89],[-179,89],[-179,-89]]]}}]}`
+	s, err := Load(strings.NewReader(in), "world.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Locate(-1.9, 52.48); got != "W" {
+		t.Fatalf("Birmingham located in %q", got)
+	}
+	if got := s.Locate(179.5, 0); got != "" {
+		t.Fatalf("a point east of the boundary located in %q", got)
 	}
 }
