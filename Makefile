@@ -50,3 +50,13 @@ FUZZTIME ?= 30s
 .PHONY: fuzz
 fuzz:
 	FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
+
+# Load and soak (issue 9): wrk on loopback against bin/hotgrid serve with a
+# mixed request script (bench/mixed.lua); 0 errors required.
+LOAD_SECONDS ?= 60
+SOAK_SECONDS ?= 600
+.PHONY: load soak
+load: build
+	LOAD_SECONDS=$(LOAD_SECONDS) bench/load.sh
+soak: build
+	SOAK_SECONDS=$(SOAK_SECONDS) bench/soak.sh
