@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hotgrid/hotgrid/internal/audit"
 	"github.com/hotgrid/hotgrid/internal/auth"
@@ -482,6 +483,13 @@ button{margin-top:18px;width:100%;padding:9px;border:0;border-radius:4px;backgro
 <button type="submit">Sign in</button>
 {{if .Demo}}<p class="demo">{{.Demo}}</p>{{end}}
 </form></body></html>`))
+
+// faviconSVG is a hexagon, so browsers asking every page for an icon get one.
+const faviconSVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><path d="M16 2 28 9v14l-12 7-12-7V9z" fill="#123e7a"/></svg>`
+
+func (a *API) favicon(context.Context, *call) *Response {
+	return a.ok("image/svg+xml", []byte(faviconSVG), 24*time.Hour)
+}
 
 // loginPage is the sign-in form; Config.DemoNote is shown on it.
 func (a *API) loginPage(_ context.Context, c *call) *Response {

@@ -19,6 +19,7 @@ func (a *API) routeTable() []route {
 		// public
 		{get, "/healthz", auth.PermPublic, unscoped, "", func(ctx context.Context, c *call) *Response { return a.healthz(ctx) }},
 		{get, "/login", auth.PermPublic, unscoped, "", a.loginPage},
+		{get, "/favicon.ico", auth.PermPublic, unscoped, "", a.favicon},
 		{post, "/login", auth.PermPublic, unscoped, "", a.login}, // audits login and login.failed itself
 
 		// session

@@ -154,7 +154,7 @@ func (e *authEnv) request(t *testing.T, rt server.RouteInfo, unit string) (path 
 		return fmt.Sprint(p.Version)
 	}
 	switch rt.Method + " " + rt.Pattern {
-	case "GET /healthz", "GET /login", "GET /logout", "GET /api/v1/session", "GET /api/v1/config", "GET /api/v1/units",
+	case "GET /healthz", "GET /login", "GET /favicon.ico", "GET /logout", "GET /api/v1/session", "GET /api/v1/config", "GET /api/v1/units",
 		"GET /api/v1/bands", "GET /plans", "GET /api/v1/audit", "GET /api/v1/audit/verify":
 		return rt.Pattern, q, ""
 	case "POST /login":
