@@ -3,6 +3,7 @@ package evaluate
 import (
 	"context"
 	"fmt"
+	"math"
 	"runtime"
 	"sort"
 	"strings"
@@ -34,6 +35,9 @@ type Config struct {
 	Methods    []Method // default Methods(Params{})
 	Location   *time.Location
 	Workers    int // parallel study areas; default GOMAXPROCS
+	// Studies keeps boundary study areas between runs; nil builds them
+	// afresh (once per unit or force) in every run.
+	Studies *StudyCache
 }
 
 // Result is one method's score for one unit or force, crime group, budget
@@ -135,6 +139,9 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Workers <= 0 {
 		c.Workers = runtime.GOMAXPROCS(0)
 	}
+	if c.Studies == nil {
+		c.Studies = NewStudyCache()
+	}
 	switch {
 	case c.By != "unit" && c.By != "force":
 		return c, hotgrid.FieldErrorf("by", "must be unit or force, not %q", c.By)
@@ -216,7 +223,7 @@ func Run(ctx context.Context, cfg Config, scan ScanFunc) (*Report, error) {
 			}
 		}()
 	}
-	for i := range keys {
+	for _, i := range biggestFirst(keys, cfg.Boundaries) {
 		next <- i
 	}
 	close(next)
@@ -231,6 +238,25 @@ func Run(ctx context.Context, cfg Config, scan ScanFunc) (*Report, error) {
 	}
 	rep.Notes = append(rep.Notes, studyNote(sources, cfg.Res))
 	return rep, nil
+}
+
+// biggestFirst orders key indexes by the bounding-box area of their
+// boundary, largest first (keys without one last), so the costliest
+// polyfills start first and the workers finish together.
+func biggestFirst(keys []string, bounds map[string]orb.MultiPolygon) []int {
+	size := make([]float64, len(keys))
+	for i, k := range keys {
+		if mp, ok := bounds[k]; ok && len(mp) > 0 {
+			b := mp.Bound()
+			size[i] = (b.Max[0] - b.Min[0]) * (b.Max[1] - b.Min[1]) * math.Cos(b.Center()[1]*math.Pi/180)
+		}
+	}
+	order := make([]int, len(keys))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return size[order[a]] > size[order[b]] })
+	return order
 }
 
 func studyNote(sources map[string]int, res int) string {
@@ -261,7 +287,7 @@ func reportConfig(cfg Config, origins []Origin, keys, read int) ReportConfig {
 func runKey(cfg Config, origins []Origin, key string, events []Event) ([]Result, string, error) {
 	var fixed *Study
 	if mp, ok := cfg.Boundaries[key]; ok && len(mp) > 0 {
-		s, err := BoundaryStudy(key, mp, cfg.Res)
+		s, err := cfg.Studies.Boundary(key, mp, cfg.Res)
 		if err != nil {
 			return nil, "", err
 		}
