@@ -14,6 +14,7 @@ import (
 	"github.com/hotgrid/hotgrid/internal/evaluate"
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
 	"github.com/hotgrid/hotgrid/internal/score"
+	"github.com/hotgrid/hotgrid/internal/severity"
 	storeopen "github.com/hotgrid/hotgrid/internal/store/open"
 	"github.com/hotgrid/hotgrid/internal/units"
 	"github.com/paulmach/orb"
@@ -23,7 +24,7 @@ import (
 func runEvaluate(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("evaluate", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	dbPath := fs.String("db", "", "store to read: SQLite file or postgres:// URL (default $HOTGRID_DB)")
+	dbPath := fs.String("db", "", "store to read: SQLite file or postgres:// URL (default $HOTGRID_DB, else the embedded demo data)")
 	trainFrom := fs.String("train-from", "", "first month (YYYY-MM) or day (YYYY-MM-DD) of training")
 	trainTo := fs.String("train-to", "", "last month or day of training, inclusive (default: train-from)")
 	testFrom := fs.String("test-from", "", "first month or day of the test window (default: the day after training)")
@@ -79,21 +80,9 @@ func runEvaluate(ctx context.Context, env *Env, args []string) error {
 	}
 	cfg.Weights = weights
 
-	path := *dbPath
-	if path == "" {
-		path = env.Getenv("HOTGRID_DB")
-	}
-	if path == "" {
-		return hotgrid.FieldErrorf("db", "evaluate needs a store: pass --db PATH or set HOTGRID_DB (load data with hotgrid ingest)")
-	}
-	if !storeopen.IsPostgres(path) {
-		if _, err := os.Stat(path); err != nil {
-			return fmt.Errorf("evaluate: store %s: %w", path, err)
-		}
-	}
-	db, err := storeopen.Open(ctx, path)
+	db, err := openEvaluateStore(ctx, env, *dbPath)
 	if err != nil {
-		return fmt.Errorf("evaluate: %w", err)
+		return err
 	}
 	defer db.Close()
 	origins := cfg.Origins()
@@ -105,6 +94,40 @@ func runEvaluate(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("evaluate: %w", err)
 	}
 	return writeReport(env.Stdout, *out, *format, rep)
+}
+
+// openEvaluateStore opens --db, else $HOTGRID_DB, else (like every
+// read-only command) the embedded demo data in an in-memory store.
+func openEvaluateStore(ctx context.Context, env *Env, path string) (hotgrid.OffenceStore, error) {
+	if path == "" {
+		path = env.Getenv("HOTGRID_DB")
+	}
+	if path == "" {
+		npus, err := units.Default()
+		if err != nil {
+			return nil, fmt.Errorf("evaluate: load units: %w", err)
+		}
+		codes, err := severity.Default()
+		if err != nil {
+			return nil, fmt.Errorf("evaluate: load severity weights: %w", err)
+		}
+		fmt.Fprintln(env.Stderr, "hotgrid evaluate: no --db or HOTGRID_DB: evaluating the embedded demo data (West Midlands NPUs, 2017)")
+		st, err := demoStore(ctx, npus, codes)
+		if err != nil {
+			return nil, fmt.Errorf("evaluate: %w", err)
+		}
+		return st, nil
+	}
+	if !storeopen.IsPostgres(path) {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("evaluate: store %s: %w", path, err)
+		}
+	}
+	db, err := storeopen.Open(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("evaluate: %w", err)
+	}
+	return db, nil
 }
 
 func writeReport(stdout io.Writer, path, format string, rep *evaluate.Report) (err error) {
