@@ -13,7 +13,6 @@ import (
 	"github.com/hotgrid/hotgrid/geo"
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/clip"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 )
@@ -43,6 +42,8 @@ type cell struct {
 	minX, minY, maxX, maxY float64
 	ring                   []orb.Point
 	props                  []prop
+	rank                   int     // the cell's rank in its unit (0: unranked), for MaxFeatures
+	weight                 float64 // harm, then count: orders unranked cells
 }
 
 // NewIndex projects cells' hexagons once. Cells that are not valid H3
@@ -63,7 +64,9 @@ func NewIndex(cells []hotgrid.CellScore) (*Index, error) {
 			return nil, fmt.Errorf("cell %s: no boundary", c.H3)
 		}
 		ix.bound = ix.bound.Union(poly.Bound())
-		ix.cells = append(ix.cells, project(poly[0], encodeProps(c)))
+		pc := project(poly[0], encodeProps(c))
+		pc.rank, pc.weight = c.Rank, c.Harm+c.Count*1e-9
+		ix.cells = append(ix.cells, pc)
 	}
 	sort.Slice(ix.cells, func(i, j int) bool { return ix.cells[i].minX < ix.cells[j].minX })
 	for _, c := range ix.cells {
@@ -125,47 +128,8 @@ func Valid(z, x, y int) error {
 // Tile returns the encoded (uncompressed) vector tile t, or nil when no cell
 // shows in it. Polygons are in tile units (0..Extent, y down), clipped to a
 // small buffer round the tile; cells that shrink below one unit are left out.
+// A tile holds at most MaxFeatures cells (see TileLimit).
 func (ix *Index) Tile(t maptile.Tile) ([]byte, error) {
-	if err := Valid(int(t.Z), int(t.X), int(t.Y)); err != nil {
-		return nil, err
-	}
-	e := encoders.Get().(*encoder)
-	defer encoders.Put(e)
-	e.reset()
-	n := float64(uint64(1) << t.Z)
-	scale := n * Extent
-	// tile edges in unit mercator, widened by the buffer
-	pad := buffer / scale
-	x0, x1 := float64(t.X)/n-pad, float64(t.X+1)/n+pad
-	y0, y1 := float64(t.Y)/n-pad, float64(t.Y+1)/n+pad
-	ox, oy := float64(t.X)*Extent, float64(t.Y)*Extent
-	box := orb.Bound{Min: orb.Point{-buffer, -buffer}, Max: orb.Point{Extent + buffer, Extent + buffer}}
-
-	count := 0
-	ring := make(orb.Ring, 0, 8)
-	lo := sort.Search(len(ix.cells), func(i int) bool { return ix.cells[i].minX >= x0-ix.maxW })
-	for i := lo; i < len(ix.cells) && ix.cells[i].minX <= x1; i++ {
-		c := &ix.cells[i]
-		if c.maxX < x0 || c.minY > y1 || c.maxY < y0 {
-			continue
-		}
-		ring = ring[:0]
-		for _, p := range c.ring {
-			ring = append(ring, orb.Point{math.Floor(p[0]*scale - ox), math.Floor(p[1]*scale - oy)})
-		}
-		poly := orb.Polygon{ring}
-		if c.minX < x0 || c.maxX > x1 || c.minY < y0 || c.maxY > y1 {
-			poly = clip.Polygon(box, orb.Polygon{append(orb.Ring(nil), ring...)})
-			if len(poly) == 0 {
-				continue
-			}
-		}
-		if e.addPolygon(poly, c.props) {
-			count++
-		}
-	}
-	if count == 0 {
-		return nil, nil
-	}
-	return e.finish(), nil
+	b, _, err := ix.TileLimit(t, MaxFeatures)
+	return b, err
 }
