@@ -17,11 +17,11 @@ import (
 const batchRows = 100
 
 // offenceColumns are the inserted columns, in bind order.
-const offenceColumns = "id, source_id, source_row, force, from_ts, to_ts, month_only, category, code, " +
+const offenceColumns = "key, id, source_id, source_row, force, from_ts, to_ts, month_only, category, code, " +
 	"weapon, lon, lat, lsoa, location, unit, outcome, cell"
 
 // nOffenceColumns is the number of names in offenceColumns.
-const nOffenceColumns = 17
+const nOffenceColumns = 18
 
 // IngestFile stores one file's offences in one transaction. fill runs on the
 // caller's goroutine while a second goroutine writes full batches, so
@@ -125,6 +125,7 @@ func (b *Batch) IngestFile(ctx context.Context, src hotgrid.SourceFile, fill fun
 // undoMark is the state a file's ingest starts from.
 type undoMark struct {
 	lastRowid int64
+	lastName  int64
 	had       bool // the source row existed (the same bytes were ingested before)
 	src       [8]any
 }
@@ -132,7 +133,8 @@ type undoMark struct {
 // markUndo records the largest offence rowid and the source row of hash.
 func markUndo(ctx context.Context, tx *sql.Tx, hash string) (undoMark, error) {
 	var m undoMark
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(rowid), 0) FROM offences`).Scan(&m.lastRowid); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(rowid), 0) FROM offences),
+		(SELECT coalesce(max(id), 0) FROM offence_names)`).Scan(&m.lastRowid, &m.lastName); err != nil {
 		return m, fmt.Errorf("mark undo: %w", err)
 	}
 	var v [8]any
@@ -151,6 +153,9 @@ func markUndo(ctx context.Context, tx *sql.Tx, hash string) (undoMark, error) {
 // undo removes what a failed file wrote since m.
 func (m undoMark) undo(ctx context.Context, tx *sql.Tx, hash string) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM offences WHERE rowid > ?`, m.lastRowid); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM offence_names WHERE id > ?`, m.lastName); err != nil {
 		return err
 	}
 	if !m.had {
@@ -354,6 +359,9 @@ type writer struct {
 	minTime int64
 	maxTime int64
 
+	names map[string]int64 // offence_names, used by the writing goroutine only
+	homes *sql.Stmt        // probe's query of batchRows keys, prepared when first needed
+
 	mu    sync.Mutex
 	err   error
 	added int
@@ -368,6 +376,10 @@ func newWriter(ctx context.Context, tx *sql.Tx, srcID int64, hash string) (*writ
 	w := &writer{ctx: ctx, tx: tx, srcID: srcID, hash: hash, stmt: stmt,
 		args: make([]any, 0, batchRows*nOffenceColumns),
 		full: make(chan *batch, 2), free: make(chan *batch, 4), done: make(chan struct{})}
+	if w.names, err = loadNames(ctx, tx); err != nil {
+		stmt.Close()
+		return nil, err
+	}
 	for range cap(w.free) {
 		w.free <- new(batch)
 	}
@@ -452,32 +464,190 @@ func (w *writer) run() {
 }
 
 // write inserts b's rows with stmt, which must have b.n rows of parameters.
+// Rows whose key is taken are ignored by the statement; when any were,
+// each row is looked up along its probe sequence, and those whose ID is
+// not stored (a key collision) are inserted at the first free key.
 func (w *writer) write(stmt *sql.Stmt, b *batch) (int, error) {
 	args := w.args[:0]
+	var ids [batchRows]any
 	for i := range b.n {
 		o := &b.rows[i]
 		id := o.ID
 		if id == "" {
 			id = w.hash + ":" + strconv.Itoa(o.Source.Row)
 		}
-		mo := 0
-		if o.MonthOnly {
-			mo = 1
+		ids[i] = storedID(id)
+		var err error
+		if args, err = w.appendRow(args, ids[i], idKey(ids[i]), o); err != nil {
+			clear(args)
+			return 0, err
 		}
-		args = append(args, storedID(id), w.srcID, o.Source.Row, o.Force, unix(o.From), unix(o.To), mo,
-			o.Category, o.OffenceCode, int(o.Weapon), o.Lon, o.Lat, o.LSOA, o.Location, o.Unit, o.Outcome, int64(o.Cell))
-		b.rows[i] = hotgrid.Offence{} // drop string references early
 	}
 	res, err := stmt.ExecContext(w.ctx, args...)
+	if err != nil {
+		clear(args)
+		return 0, fmt.Errorf("insert offences: %w", err)
+	}
+	n64, err := res.RowsAffected()
+	if err != nil {
+		clear(args)
+		return 0, fmt.Errorf("insert offences: %w", err)
+	}
+	n := int(n64)
+	if n < b.n {
+		m, err := w.probe(b, ids[:b.n], args)
+		if err != nil {
+			clear(args)
+			return 0, err
+		}
+		n += m
+	}
 	clear(args)
-	if err != nil {
-		return 0, fmt.Errorf("insert offences: %w", err)
+	for i := range b.n {
+		b.rows[i] = hotgrid.Offence{} // drop string references early
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("insert offences: %w", err)
+	return n, nil
+}
+
+// appendRow appends the bound values of one offence (one VALUES tuple).
+func (w *writer) appendRow(args []any, id any, key int64, o *hotgrid.Offence) ([]any, error) {
+	var v [5]int64
+	for i, s := range [5]string{o.Force, o.Category, o.OffenceCode, o.Unit, o.Outcome} {
+		n, err := w.name(s)
+		if err != nil {
+			return args, err
+		}
+		v[i] = n
 	}
-	return int(n), nil
+	mo := 0
+	if o.MonthOnly {
+		mo = 1
+	}
+	return append(args, key, id, w.srcID, o.Source.Row, v[0], unix(o.From), unix(o.To), mo,
+		v[1], v[2], int(o.Weapon), o.Lon, o.Lat, o.LSOA, o.Location, v[3], v[4], int64(o.Cell)), nil
+}
+
+// name returns the offence_names id of s, adding it when new.
+func (w *writer) name(s string) (int64, error) {
+	if id, ok := w.names[s]; ok {
+		return id, nil
+	}
+	var id int64
+	if err := w.tx.QueryRowContext(w.ctx, `INSERT INTO offence_names (name) VALUES (?) RETURNING id`, s).Scan(&id); err != nil {
+		return 0, fmt.Errorf("add name %q: %w", s, err)
+	}
+	w.names[s] = id
+	return id, nil
+}
+
+// loadNames reads offence_names as name -> id.
+func loadNames(ctx context.Context, tx *sql.Tx) (map[string]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, name FROM offence_names`)
+	if err != nil {
+		return nil, fmt.Errorf("load names: %w", err)
+	}
+	defer rows.Close()
+	m := make(map[string]int64)
+	for rows.Next() {
+		var (
+			id   int64
+			name string
+		)
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, fmt.Errorf("load names: %w", err)
+		}
+		m[name] = id
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load names: %w", err)
+	}
+	return m, nil
+}
+
+// probe finds each row of a batch the multi-row insert ignored: the row's
+// ID is stored along its probe sequence (a duplicate), or the sequence
+// reaches a free key, where the row is inserted. args are the batch's
+// bound values. It returns how many rows it inserted. One query fetches
+// what is stored at every home key; only rows whose home key holds another
+// ID (a hash collision, or a duplicate stored past one) probe further.
+func (w *writer) probe(b *batch, ids []any, args []any) (int, error) {
+	keys := make([]any, batchRows)
+	for i := range keys {
+		keys[i] = int64(-1) // no offence has a negative key
+	}
+	for i := range b.n {
+		keys[i] = args[i*nOffenceColumns]
+	}
+	if w.homes == nil {
+		q := "SELECT key, typeof(id) = 'blob', id FROM offences WHERE key IN (?" + strings.Repeat(",?", batchRows-1) + ")"
+		stmt, err := w.tx.PrepareContext(w.ctx, q)
+		if err != nil {
+			return 0, fmt.Errorf("probe offence keys: %w", err)
+		}
+		w.homes = stmt
+	}
+	rows, err := w.homes.QueryContext(w.ctx, keys...)
+	if err != nil {
+		return 0, fmt.Errorf("probe offence keys: %w", err)
+	}
+	type storedAt struct {
+		blob bool
+		id   []byte
+	}
+	home := make(map[int64]storedAt, b.n)
+	for rows.Next() {
+		var (
+			k int64
+			v storedAt
+		)
+		if err := rows.Scan(&k, &v.blob, &v.id); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("probe offence keys: %w", err)
+		}
+		home[k] = v
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("probe offence keys: %w", err)
+	}
+	added := 0
+	for i := range b.n {
+		row := args[i*nOffenceColumns : (i+1)*nOffenceColumns]
+		k := row[0].(int64)
+		if v, ok := home[k]; ok && sameID(v.blob, v.id, ids[i]) {
+			continue
+		}
+		n, err := w.probeOne(row, ids[i])
+		if err != nil {
+			return 0, err
+		}
+		added += n
+	}
+	return added, nil
+}
+
+// probeOne walks one row's probe sequence from its home key: it stops at
+// its own ID (0 added) or inserts the row at the first free key (1 added).
+func (w *writer) probeOne(row []any, id any) (int, error) {
+	for k := row[0].(int64); ; k = nextKey(k) {
+		var (
+			blob   bool
+			stored []byte
+		)
+		err := w.tx.QueryRowContext(w.ctx, `SELECT typeof(id) = 'blob', id FROM offences WHERE key = ?`, k).Scan(&blob, &stored)
+		if errors.Is(err, sql.ErrNoRows) {
+			row[0] = k
+			if _, err := w.tx.ExecContext(w.ctx, insertSQL(1), row...); err != nil {
+				return 0, fmt.Errorf("insert offence at probed key: %w", err)
+			}
+			return 1, nil
+		} else if err != nil {
+			return 0, fmt.Errorf("probe offence key: %w", err)
+		}
+		if sameID(blob, stored, id) {
+			return 0, nil
+		}
+	}
 }
 
 // storedID is how an ID is stored: a 64-digit lower-case hex ID (the
@@ -511,6 +681,11 @@ func (w *writer) finish(keep bool) (int, error) {
 	close(w.full)
 	<-w.done
 	defer w.stmt.Close()
+	defer func() {
+		if w.homes != nil {
+			w.homes.Close()
+		}
+	}()
 	if err := w.failed(); err != nil {
 		return 0, err
 	}

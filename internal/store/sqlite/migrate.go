@@ -7,10 +7,26 @@ import (
 	"time"
 )
 
+// migration is one schema change: SQL statements, or Go code where SQL
+// alone cannot do it.
+type migration struct {
+	sql string
+	fn  func(ctx context.Context, tx *sql.Tx) error
+}
+
+// sqlMigrations wraps SQL-only migrations.
+func sqlMigrations(stmts ...string) []migration {
+	out := make([]migration, len(stmts))
+	for i, s := range stmts {
+		out[i] = migration{sql: s}
+	}
+	return out
+}
+
 // migrations returns the schema changes in order; migration i+1 is element i.
 // Never edit a released migration: append a new one.
-func migrations() []string {
-	return []string{
+func migrations() []migration {
+	return append(sqlMigrations(
 		// 1: sources, offences and the data version.
 		`CREATE TABLE sources (
 		id          INTEGER PRIMARY KEY,
@@ -50,7 +66,9 @@ func migrations() []string {
 	CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 	INSERT INTO meta (key, value) VALUES ('data_version', 0);`,
 		migratePlans, migrateAccounts, migrateAudit, // 2-4: plans.go, accounts.go, audit.go
-	}
+	),
+		migration{fn: migrateOffenceKeys}, // 5: schema.go
+	)
 }
 
 // migrate creates the migrations table and applies every migration not yet
@@ -69,7 +87,7 @@ func (d *DB) migrate(ctx context.Context) error {
 }
 
 // apply runs migration version unless it is recorded already.
-func (d *DB) apply(ctx context.Context, version int, stmt string) error {
+func (d *DB) apply(ctx context.Context, version int, m migration) error {
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("migration %d: %w", version, err)
@@ -82,8 +100,15 @@ func (d *DB) apply(ctx context.Context, version int, stmt string) error {
 	} else if n > 0 {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, stmt); err != nil {
-		return fmt.Errorf("migration %d: %w", version, err)
+	if m.sql != "" {
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			return fmt.Errorf("migration %d: %w", version, err)
+		}
+	}
+	if m.fn != nil {
+		if err := m.fn(ctx, tx); err != nil {
+			return fmt.Errorf("migration %d: %w", version, err)
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
 		version, time.Now().Unix()); err != nil {

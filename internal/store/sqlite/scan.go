@@ -20,6 +20,10 @@ func (d *DB) ScanOffences(ctx context.Context, f hotgrid.OffenceFilter, fn func(
 	if err != nil {
 		return err
 	}
+	names, err := d.names(ctx)
+	if err != nil {
+		return err
+	}
 	query, args := scanQuery(f)
 	rows, err := d.db.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -31,8 +35,9 @@ func (d *DB) ScanOffences(ctx context.Context, f hotgrid.OffenceFilter, fn func(
 		o                           hotgrid.Offence
 		srcID, from, to, cell       int64
 		monthOnly, weapon           int64
-		force, category, code, unit sql.RawBytes
-		id, lsoa, location, outcome sql.RawBytes
+		force, category, code, unit int64
+		outcome                     int64
+		id, lsoa, location          sql.RawBytes
 		idBlob                      bool
 		intern                      = newInterner()
 	)
@@ -44,16 +49,21 @@ func (d *DB) ScanOffences(ctx context.Context, f hotgrid.OffenceFilter, fn func(
 		s := srcs[srcID]
 		o.ID = scannedID(id, idBlob)
 		o.Source.File, o.Source.Hash = s.Name, s.Hash
-		o.Force = intern.get(force)
+		if !names.has(force, category, code, unit, outcome) {
+			if names, err = d.names(ctx); err != nil { // added by an ingest since the scan began
+				return err
+			}
+		}
+		o.Force = names[force]
 		o.From, o.To = d.fromUnix(from), d.fromUnix(to)
 		o.MonthOnly = monthOnly != 0
-		o.Category = intern.get(category)
-		o.OffenceCode = intern.get(code)
+		o.Category = names[category]
+		o.OffenceCode = names[code]
 		o.Weapon = hotgrid.Weapon(weapon)
 		o.LSOA = intern.get(lsoa)
 		o.Location = string(location)
-		o.Unit = intern.get(unit)
-		o.Outcome = intern.get(outcome)
+		o.Unit = names[unit]
+		o.Outcome = names[outcome]
 		o.Cell = uint64(cell)
 		if err := fn(&o); err != nil {
 			return err
@@ -90,13 +100,13 @@ func scanQuery(f hotgrid.OffenceFilter) (string, []any) {
 		args = append(args, f.From.Unix(), f.From.Unix())
 	}
 	if len(f.Units) > 0 {
-		where = append(where, "unit IN (?"+strings.Repeat(",?", len(f.Units)-1)+")")
+		where = append(where, "unit IN (SELECT id FROM offence_names WHERE name IN (?"+strings.Repeat(",?", len(f.Units)-1)+"))")
 		for _, u := range f.Units {
 			args = append(args, u)
 		}
 	}
 	if f.Force != "" {
-		where = append(where, "force = ?")
+		where = append(where, "force = (SELECT id FROM offence_names WHERE name = ?)")
 		args = append(args, f.Force)
 	}
 	q := "SELECT " + selectColumns + " FROM offences"
@@ -129,6 +139,43 @@ func (in *interner) get(b []byte) string {
 		in.m[s] = s
 	}
 	return s
+}
+
+// nameMap maps offence_names ids to names.
+type nameMap map[int64]string
+
+// has reports whether every id is in the map.
+func (m nameMap) has(ids ...int64) bool {
+	for _, id := range ids {
+		if _, ok := m[id]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// names reads offence_names.
+func (d *DB) names(ctx context.Context) (nameMap, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT id, name FROM offence_names`)
+	if err != nil {
+		return nil, fmt.Errorf("list names: %w", err)
+	}
+	defer rows.Close()
+	m := make(nameMap)
+	for rows.Next() {
+		var (
+			id   int64
+			name string
+		)
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, fmt.Errorf("list names: %w", err)
+		}
+		m[id] = name
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list names: %w", err)
+	}
+	return m, nil
 }
 
 // sourceNames maps source ids to their files.

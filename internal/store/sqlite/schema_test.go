@@ -1,0 +1,129 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hotgrid/hotgrid/internal/hotgrid"
+)
+
+// TestKeyCollisions stores IDs that share a home key (32-byte IDs are taken
+// as their own hash, so equal first 8 bytes collide): all are kept, a blob
+// and a text ID with the same bytes are different offences, and ingesting
+// them again adds nothing.
+func TestKeyCollisions(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, MemoryPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ids := []string{
+		"AAAAAAAAone-xxxxxxxxxxxxxxxxxxxx",
+		"AAAAAAAAtwo-xxxxxxxxxxxxxxxxxxxx",
+		"4141414141414141000000000000000000000000000000000000000000000000", // blob starting AAAAAAAA
+		"AAAAAAAAthree-xxxxxxxxxxxxxxxxxx",
+	}
+	if k0, k1, k2 := idKey(storedID(ids[0])), idKey(storedID(ids[1])), idKey(storedID(ids[2])); k0 != k1 || k1 != k2 {
+		t.Fatalf("test IDs do not collide: keys %x %x %x", k0, k1, k2)
+	}
+	put := func(put func(*hotgrid.Offence) error) error {
+		for i, id := range append(ids, ids[1]) { // ids[1] repeats
+			if err := put(&hotgrid.Offence{ID: id, Source: hotgrid.Source{Row: i + 2}, Category: "Robbery"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for i, want := range []int{4, 0} {
+		added, err := db.IngestFile(ctx, hotgrid.SourceFile{Name: "c", Hash: "cc"}, put)
+		if err != nil || added != want {
+			t.Fatalf("ingest %d: added %d (%v), want %d", i+1, added, err, want)
+		}
+	}
+	var got []string
+	if err := db.ScanOffences(ctx, hotgrid.OffenceFilter{}, func(o *hotgrid.Offence) error {
+		got = append(got, o.ID)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got, " ") != strings.Join(ids, " ") {
+		t.Errorf("stored %q, want %q", got, ids)
+	}
+}
+
+// TestMigrateOffenceKeys opens a store written with schema 4 (text names,
+// blob/text ID primary key): migration 5 keeps every offence, in order,
+// with its names, and re-ingesting the same IDs adds nothing.
+func TestMigrateOffenceKeys(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v4.db")
+	dsn, err := dataSource(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sdb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := &DB{db: sdb, path: path}
+	if _, err := sdb.ExecContext(ctx, `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range migrations()[:4] {
+		if err := old.apply(ctx, i+1, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hexID := "0009fde224ca19a70feed21da4d48d16964ad205f41940adbd43663ff8f9bea8"
+	if _, err := sdb.ExecContext(ctx, `INSERT INTO sources (id, name, hash, format, ingested_at) VALUES (1, 'old.csv', 'hh', 'police-uk', 1);
+		INSERT INTO offences VALUES (?, 1, 2, 'West Midlands Police', 100, 200, 1, 'Robbery', '', 0, -1.9, 52.5, 'E01', 'On or near A', 'BE', 'Under investigation', 42);
+		INSERT INTO offences VALUES ('ref-7', 1, 3, 'Avon and Somerset Constabulary', 300, 300, 0, 'Burglary', '28E', 2, -2.5, 51.4, '', 'B', '', '', 43);`,
+		storedID(hexID)); err != nil {
+		t.Fatal(err)
+	}
+	sdb.Close()
+
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	defer db.Close()
+	var got []hotgrid.Offence
+	if err := db.ScanOffences(ctx, hotgrid.OffenceFilter{}, func(o *hotgrid.Offence) error {
+		got = append(got, *o)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 {
+		t.Fatalf("%d offences after migration, want 2", len(got))
+	}
+	a, b := got[0], got[1]
+	if a.ID != hexID || a.Force != "West Midlands Police" || a.Category != "Robbery" || a.Unit != "BE" || a.Outcome != "Under investigation" ||
+		!a.MonthOnly || a.Cell != 42 || a.Source.File != "old.csv" || a.Source.Row != 2 {
+		t.Errorf("first offence %+v", a)
+	}
+	if b.ID != "ref-7" || b.OffenceCode != "28E" || b.Weapon != hotgrid.WeaponKnife || b.Unit != "" || b.Force != "Avon and Somerset Constabulary" {
+		t.Errorf("second offence %+v", b)
+	}
+	n := 0
+	if err := db.ScanOffences(ctx, hotgrid.OffenceFilter{Units: []string{"BE"}, Force: "West Midlands Police"}, func(*hotgrid.Offence) error { n++; return nil }); err != nil || n != 1 {
+		t.Errorf("unit and force filter found %d (%v), want 1", n, err)
+	}
+	added, err := db.IngestFile(ctx, hotgrid.SourceFile{Name: "again", Hash: "ag"}, func(put func(*hotgrid.Offence) error) error {
+		for i, id := range []string{hexID, "ref-7", "new"} {
+			if err := put(&hotgrid.Offence{ID: id, Source: hotgrid.Source{Row: i + 2}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil || added != 1 {
+		t.Errorf("ingest of 2 migrated and 1 new ID added %d (%v), want 1", added, err)
+	}
+}
