@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/hotgrid/hotgrid/data"
-	"github.com/hotgrid/hotgrid/internal/ingest"
+	"github.com/hotgrid/hotgrid/geo"
 	"github.com/hotgrid/hotgrid/internal/severity"
 	"github.com/hotgrid/hotgrid/internal/units"
 )
@@ -63,7 +63,7 @@ func parseDemoRow(t *testing.T, line int, rec []string) demoRow {
 	if err1 != nil || err2 != nil || err3 != nil || err4 != nil {
 		t.Fatalf("line %d: %v %v %v %v", line, err1, err2, err3, err4)
 	}
-	lon, lat, err := ingest.BNGToWGS84(float64(e), float64(n))
+	lon, lat, err := geo.BNGToWGS84(float64(e), float64(n))
 	if err != nil {
 		t.Fatalf("line %d: %v", line, err)
 	}

@@ -7,8 +7,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/hotgrid/hotgrid/geo"
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
-	"github.com/hotgrid/hotgrid/internal/ingest"
 	"github.com/paulmach/orb"
 )
 
@@ -364,9 +364,9 @@ func (g *generator) accept(npu string, lon, lat float64) (e, n int, ok bool) {
 			return 0, 0, false
 		}
 	}
-	fe, fn := WGS84ToBNG(lon, lat)
+	fe, fn := geo.WGS84ToBNG(lon, lat)
 	e, n = int(math.Round(fe)), int(math.Round(fn))
-	lon2, lat2, err := ingest.BNGToWGS84(float64(e), float64(n))
+	lon2, lat2, err := geo.BNGToWGS84(float64(e), float64(n))
 	if err != nil || u.Locate(lon2, lat2) != npu {
 		return 0, 0, false
 	}

@@ -11,7 +11,7 @@
 //     starts at 2025-05-31T23:00Z. "Falls within" is the force.
 //   - "mapped": a force's own CSV extract whose columns a Mapping names,
 //     with lon/lat or British National Grid easting/northing (converted to
-//     WGS84 by BNGToWGS84).
+//     WGS84 by geo.BNGToWGS84).
 //
 // Every row becomes an offence or a hotgrid.Rejection naming the file, line,
 // field and reason; nothing is dropped silently. Each file is stored in one

@@ -374,7 +374,7 @@ func (p *mapped) where(rec []string, o *hotgrid.Offence) reject {
 	case e == 0 && n == 0:
 		return rejectf(ef, ReasonZeroZero, "(0, 0) is a missing-value code, not a place")
 	}
-	lon, lat, err := BNGToWGS84(e, n)
+	lon, lat, err := geo.BNGToWGS84(e, n)
 	if err != nil {
 		return rejectf(ef, ReasonOutsideGrid, "%v", err)
 	}

@@ -1,11 +1,11 @@
-package ingest
+package geo
 
 import (
 	"fmt"
 	"math"
 )
 
-// British National Grid (EPSG:27700) to WGS84, following Ordnance Survey,
+// British National Grid (EPSG:27700) to and from WGS84, following Ordnance Survey,
 // "A guide to coordinate systems in Great Britain" (v3.6, 2020):
 //
 //  1. Transverse Mercator inverse (Annex C, equations C.1-C.9 and the
@@ -15,6 +15,8 @@ import (
 //  2. geodetic to Cartesian on Airy 1830 (Annex B.1, height 0);
 //  3. the Helmert 7-parameter transformation OSGB36 -> WGS84 of section 6.6
 //     (the published WGS84 -> OSGB36 parameters with their signs reversed);
+//     WGS84ToBNG runs the chain backwards with the published parameters and
+//     the Transverse Mercator projection (Annex C.1);
 //  4. Cartesian to geodetic on the WGS84 ellipsoid (Annex B.2, iterated).
 //
 // The guide gives the Helmert step an accuracy of about 5 m over Great
@@ -34,7 +36,7 @@ const (
 	wgsB = 6356752.3142 // WGS84 semi-minor axis, metres
 
 	// Helmert OSGB36 -> WGS84: translations in metres, scale in ppm,
-	// rotations in arc seconds.
+	// rotations in arc seconds. WGS84 -> OSGB36 negates every one.
 	hTx = 446.448
 	hTy = -125.157
 	hTz = 542.060
@@ -62,9 +64,20 @@ func BNGToWGS84(easting, northing float64) (lon, lat float64, err error) {
 	}
 	phi, lambda := osgb36LatLon(easting, northing)
 	x, y, z := toCartesian(phi, lambda, airyA, airyB)
-	x, y, z = helmert(x, y, z)
+	x, y, z = helmert(x, y, z, 1)
 	phi, lambda = fromCartesian(x, y, z, wgsA, wgsB)
 	return lambda * 180 / math.Pi, phi * 180 / math.Pi, nil
+}
+
+// WGS84ToBNG converts WGS84 longitude/latitude (degrees) to a British
+// National Grid easting and northing (metres); the round trip with
+// BNGToWGS84 is within millimetres.
+func WGS84ToBNG(lon, lat float64) (easting, northing float64) {
+	phi, lambda := lat*math.Pi/180, lon*math.Pi/180
+	x, y, z := toCartesian(phi, lambda, wgsA, wgsB)
+	x, y, z = helmert(x, y, z, -1)
+	phi, lambda = fromCartesian(x, y, z, airyA, airyB)
+	return nationalGrid(phi, lambda)
 }
 
 // osgb36LatLon is the Transverse Mercator inverse (OS guide Annex C.2):
@@ -122,14 +135,15 @@ func toCartesian(phi, lambda, a, b float64) (x, y, z float64) {
 	return nu * math.Cos(phi) * math.Cos(lambda), nu * math.Cos(phi) * math.Sin(lambda), (1 - e2) * nu * sin
 }
 
-// helmert applies the OSGB36 -> WGS84 7-parameter transformation (6.6).
-func helmert(x, y, z float64) (float64, float64, float64) {
+// helmert applies the 7-parameter transformation of section 6.6: dir 1 is
+// OSGB36 -> WGS84, dir -1 the published WGS84 -> OSGB36.
+func helmert(x, y, z, dir float64) (float64, float64, float64) {
 	const sec = math.Pi / (180 * 3600)
-	s := 1 + hS*1e-6
-	rx, ry, rz := hRx*sec, hRy*sec, hRz*sec
-	return hTx + s*x - rz*y + ry*z,
-		hTy + rz*x + s*y - rx*z,
-		hTz - ry*x + rx*y + s*z
+	s := 1 + dir*hS*1e-6
+	rx, ry, rz := dir*hRx*sec, dir*hRy*sec, dir*hRz*sec
+	return dir*hTx + s*x - rz*y + ry*z,
+		dir*hTy + rz*x + s*y - rx*z,
+		dir*hTz - ry*x + rx*y + s*z
 }
 
 // fromCartesian converts Cartesian coordinates to latitude/longitude in
@@ -149,4 +163,31 @@ func fromCartesian(x, y, z, a, b float64) (phi, lambda float64) {
 		phi = next
 	}
 	return phi, lambda
+}
+
+// nationalGrid is the Transverse Mercator projection (C.1) of OSGB36
+// latitude/longitude (radians) to easting/northing.
+func nationalGrid(phi, lambda float64) (e, n float64) {
+	a, b, f0 := airyA, airyB, ngF0
+	phi0, lambda0 := ngLat0*math.Pi/180, ngLon0*math.Pi/180
+	e2 := (a*a - b*b) / (a * a)
+	nn := (a - b) / (a + b)
+	sin, cos, tan := math.Sin(phi), math.Cos(phi), math.Tan(phi)
+	nu := a * f0 / math.Sqrt(1-e2*sin*sin)
+	rho := a * f0 * (1 - e2) / math.Pow(1-e2*sin*sin, 1.5)
+	eta2 := nu/rho - 1
+	t2, t4 := tan*tan, math.Pow(tan, 4)
+	m := meridionalArc(phi, phi0, b, f0, nn)
+
+	i := m + ngN0
+	ii := nu / 2 * sin * cos
+	iii := nu / 24 * sin * math.Pow(cos, 3) * (5 - t2 + 9*eta2)
+	iiia := nu / 720 * sin * math.Pow(cos, 5) * (61 - 58*t2 + t4)
+	iv := nu * cos
+	v := nu / 6 * math.Pow(cos, 3) * (nu/rho - t2)
+	vi := nu / 120 * math.Pow(cos, 5) * (5 - 18*t2 + t4 + 14*eta2 - 58*t2*eta2)
+	dl := lambda - lambda0
+	n = i + ii*dl*dl + iii*math.Pow(dl, 4) + iiia*math.Pow(dl, 6)
+	e = ngE0 + iv*dl + v*math.Pow(dl, 3) + vi*math.Pow(dl, 5)
+	return e, n
 }

@@ -1,10 +1,8 @@
-package demo
+package geo
 
 import (
 	"math"
 	"testing"
-
-	"github.com/hotgrid/hotgrid/internal/ingest"
 )
 
 func TestWGS84ToBNG(t *testing.T) {
@@ -18,7 +16,7 @@ func TestWGS84ToBNG(t *testing.T) {
 	}
 	for _, c := range cases {
 		e, n := WGS84ToBNG(c.lon, c.lat)
-		lon, lat, err := ingest.BNGToWGS84(e, n)
+		lon, lat, err := BNGToWGS84(e, n)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -41,13 +39,13 @@ func TestNationalGridProjection(t *testing.T) {
 }
 
 // TestBNGRoundTripGrid round-trips a grid over the West Midlands through
-// ingest.BNGToWGS84 (< 1 m) and checks Birmingham centre lands near its
+// BNGToWGS84 (< 1 m) and checks Birmingham centre lands near its
 // known grid position (about E 406840, N 286880).
 func TestBNGRoundTripGrid(t *testing.T) {
 	for lat := 52.35; lat < 52.70; lat += 0.01 {
 		for lon := -2.25; lon < -1.40; lon += 0.01 {
 			e, n := WGS84ToBNG(lon, lat)
-			lon2, lat2, err := ingest.BNGToWGS84(e, n)
+			lon2, lat2, err := BNGToWGS84(e, n)
 			if err != nil {
 				t.Fatal(err)
 			}
