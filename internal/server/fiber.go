@@ -23,6 +23,8 @@ type Options struct {
 	// LogRequests logs one structured line per request at Info.
 	LogRequests bool
 	Logger      *slog.Logger
+	// Limits is the per-client request rate limit (limits.go).
+	Limits Limits
 }
 
 // Server puts an API on the network with fiber.
@@ -63,6 +65,9 @@ func NewServer(api *API, opts Options) *Server {
 		DisableStartupMessage: true,
 		ErrorHandler:          s.fiberError,
 	})
+	if lim := newLimiter(opts.Limits); lim != nil {
+		s.app.Use(lim.handler(s))
+	}
 	s.app.Use(s.handle)
 	return s
 }

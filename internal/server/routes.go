@@ -174,6 +174,9 @@ func (a *API) knife(ctx context.Context, v url.Values) *Response {
 // its provenance carries the ranking's notes.
 func (a *API) rankingGeoJSON(ctx context.Context, q hotgrid.Query, rk *hotgrid.Ranking, layer string) (*Response, error) {
 	in := rankingInput(rk)
+	if err := checkCells(len(in.Cells), a.cfg.MaxCells); err != nil {
+		return nil, err
+	}
 	in.Layer = layer
 	in.Provenance = a.svc.Provenance(ctx, q)
 	in.Provenance.Notes = appendNew(in.Provenance.Notes, rk.Notes...)
@@ -391,7 +394,7 @@ func (a *API) tile(ctx context.Context, zxy string, v url.Values) *Response {
 	if err != nil {
 		return a.fail(err)
 	}
-	b, err := ix.tiles.Tile(t)
+	b, dropped, err := ix.tiles.TileLimit(t, tiles.MaxFeatures)
 	if err != nil {
 		return a.fail(err)
 	}
@@ -399,7 +402,11 @@ func (a *API) tile(ctx context.Context, zxy string, v url.Values) *Response {
 		return &Response{Status: http.StatusNoContent, Header: map[string]string{
 			"Cache-Control": "private, max-age=" + strconv.Itoa(int(a.cfg.MaxAge.Seconds()))}}
 	}
-	return a.okLazy(ctMVT, b, a.cfg.MaxAge)
+	r := a.okLazy(ctMVT, b, a.cfg.MaxAge)
+	if dropped > 0 {
+		r.Header[HeaderFeaturesDropped] = strconv.Itoa(dropped)
+	}
+	return r
 }
 
 // parseTile reads "z/x/y.mvt".
@@ -481,6 +488,9 @@ func (a *API) export(ctx context.Context, v url.Values) *Response {
 		in.Provenance.Notes = appendNew(in.Provenance.Notes, notes...)
 		in.Units = a.unitList
 		in.Layer = "hotgrid-" + layer
+		if err := checkCells(len(in.Cells), a.cfg.MaxCells); err != nil {
+			return nil, err
+		}
 		var buf bytes.Buffer
 		if err := export.Write(ctx, &buf, format, in); err != nil {
 			return nil, err

@@ -80,6 +80,9 @@ type Config struct {
 	Open bool
 	// DemoNote is shown on the login page (the demo accounts).
 	DemoNote string
+	// MaxCells is the most cells one answer may hold (default
+	// DefaultMaxCells); larger answers get 413 (limits.go).
+	MaxCells int
 }
 
 // API answers the routes. It is safe for concurrent use.
@@ -161,6 +164,9 @@ func New(cfg Config) (*API, error) {
 	}
 	if a.now == nil {
 		a.now = time.Now
+	}
+	if a.cfg.MaxCells <= 0 {
+		a.cfg.MaxCells = DefaultMaxCells
 	}
 	if a.cfg.CacheTTL <= 0 {
 		a.cfg.CacheTTL = 5 * time.Minute
