@@ -1,0 +1,61 @@
+// Package testenv answers what tests need of their surroundings: the
+// repository root, the shared real data at ../shared, and external tools.
+// What is missing skips the test with a printed reason locally and fails it
+// when CI=true, so a CI run can never pass by skipping.
+package testenv
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// Unavailable skips t with the reason, or fails it when CI=true.
+func Unavailable(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("required under CI=true: "+format, args...)
+	}
+	t.Skipf("skipping: "+format, args...)
+}
+
+// RepoRoot returns the directory holding go.mod above the test's working
+// directory.
+func RepoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			t.Fatal("no go.mod above the test directory")
+		}
+		dir = up
+	}
+}
+
+// SharedDir returns ../shared beside the repository root.
+func SharedDir(t testing.TB) string {
+	t.Helper()
+	shared := filepath.Join(RepoRoot(t), "..", "shared")
+	if _, err := os.Stat(shared); err != nil {
+		Unavailable(t, "../shared not found (%v)", err)
+	}
+	return shared
+}
+
+// Tool returns the path of an external program on PATH.
+func Tool(t testing.TB, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		Unavailable(t, "%s not installed (%v)", name, err)
+	}
+	return p
+}
