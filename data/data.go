@@ -1,6 +1,6 @@
 // Package data embeds hotgrid's default data: the West Midlands NPU
 // boundaries (an approximation derived from ONS/OS boundaries), the police
-// force areas of England and Wales, the default severity weights, the
+// force areas of England and Wales, the West Midlands wards, the default severity weights, the
 // deterministic West Midlands 2017 demo offences with their mapping file,
 // and the default time bands. data/README.md says where each file comes
 // from, how it was derived and under which licence.
@@ -27,6 +27,14 @@ func Units() []byte { return units }
 // FeatureCollection whose code is the force name as data.police.uk writes
 // it in "Falls within".
 func Forces() []byte { return forces }
+
+//go:embed units/wards.geojson
+var wards []byte
+
+// Wards returns the 2013 electoral wards of the seven West Midlands
+// districts as a GeoJSON FeatureCollection (properties code, name,
+// district), for orientation on the map; see data/README.md.
+func Wards() []byte { return wards }
 
 //go:embed severity/weights.csv
 var weights []byte

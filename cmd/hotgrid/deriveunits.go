@@ -9,13 +9,16 @@ import (
 )
 
 // runDeriveUnits derives the West Midlands NPU boundary file (and, with
-// --forces-out, the police force areas file) from the ONS/OS boundaries.
+// --forces-out, the police force areas file, and with --wards-out the West
+// Midlands 2013 wards drawn on the map for orientation) from the ONS/OS
+// boundaries.
 func runDeriveUnits(_ context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("derive-units", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	dir := fs.String("boundaries", "../shared/data/boundaries", "directory of the shared ONS/OS boundary files")
 	out := fs.String("out", "data/units/wmp-npu.geojson", "NPU GeoJSON file to write")
 	forcesOut := fs.String("forces-out", "", "police force areas GeoJSON file to write (optional)")
+	wardsOut := fs.String("wards-out", "", "West Midlands wards GeoJSON file to write (optional)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -27,6 +30,16 @@ func runDeriveUnits(_ context.Context, env *Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "wrote %d units to %s\n", len(npus.Features), *out)
+	if *wardsOut != "" {
+		wards, err := units.DeriveWards(*dir)
+		if err != nil {
+			return fmt.Errorf("derive wards: %w", err)
+		}
+		if err := units.WriteFeatureCollection(*wardsOut, wards); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "wrote %d wards to %s\n", len(wards.Features), *wardsOut)
+	}
 	if *forcesOut == "" {
 		return nil
 	}
