@@ -243,7 +243,7 @@ func (d *DB) ingestFile(ctx context.Context, tx *sql.Tx, src hotgrid.SourceFile,
 // ingestCacheKiB is the page cache of the ingest connection: large enough
 // that the pages of the random-order indexes (offence key, H3 cell) stay
 // resident from file to file, well inside the 300 MB ingest memory budget.
-const ingestCacheKiB = 64 << 10
+const ingestCacheKiB = 24 << 10
 
 // ingestConn returns the connection every ingest runs on (d.ingestMu held).
 // One long-lived connection keeps its page cache warm between files; pooled
