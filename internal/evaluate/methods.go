@@ -1,7 +1,9 @@
 package evaluate
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -163,10 +165,19 @@ func KRing(in *Input, w float64) []float64 {
 // otherwise.
 func GiStarHot(in *Input, alpha float64) []float64 {
 	x := Counts(in)
-	z := score.GiStar(x, in.Study.Neighbours())
+	if out, ok := giStarHotSparse(in.Study, x, alpha); ok {
+		return out
+	}
+	return giStarHotDense(in.Study, x, alpha)
+}
+
+// giStarHotDense runs score.GiStar and score.BenjaminiHochberg over every
+// cell of the study area.
+func giStarHotDense(s *Study, x []float64, alpha float64) []float64 {
+	z := score.GiStar(x, s.Neighbours())
 	p := make([]float64, len(z))
 	for i, v := range z {
-		p[i] = math.Erfc(math.Abs(v) / math.Sqrt2) // 2·Φ(−|z|)
+		p[i] = score.PValue(v)
 	}
 	q := score.BenjaminiHochberg(p)
 	out := make([]float64, len(z))
@@ -176,6 +187,88 @@ func GiStarHot(in *Input, alpha float64) []float64 {
 		}
 	}
 	return out
+}
+
+// giStarHotSparse gives giStarHotDense's answer while computing Gi* only
+// for the cells with a count or a neighbour with one (most of a force's
+// cells have neither). Every other cell has a neighbourhood sum of zero, so
+// its z is -x̄·w/den(w) < 0: never hot. When all those p-values exceed
+// alpha (checked for every neighbourhood size w = 1..7), they cannot change
+// whether a cell with p < alpha has q < alpha: each of their terms
+// p·n/rank in the step-up minimum is above alpha, and they rank after every
+// such cell. So Benjamini-Hochberg over the active cells, with n = every
+// cell, flags the same cells. ok is false when the shortcut does not hold
+// (then the caller runs the dense version).
+func giStarHotSparse(s *Study, x []float64, alpha float64) (out []float64, ok bool) {
+	n := len(x)
+	if n < 2 {
+		return nil, false
+	}
+	nf := float64(n)
+	var sum float64
+	var nz []int32
+	for i, v := range x {
+		if v != 0 {
+			sum += v
+			nz = append(nz, int32(i))
+		}
+	}
+	xbar := sum / nf
+	var ss float64
+	for _, i := range nz {
+		d := x[i] - xbar
+		ss += d * d
+	}
+	ss += float64(n-len(nz)) * xbar * xbar
+	sd := math.Sqrt(ss / nf)
+	if sd == 0 || math.IsNaN(sd) {
+		return nil, false
+	}
+	z := func(lag, w float64) float64 {
+		den := sd * math.Sqrt((nf*w-w*w)/(nf-1))
+		if den == 0 || math.IsNaN(den) {
+			return 0
+		}
+		return (lag - xbar*w) / den
+	}
+	for w := 1.0; w <= 7; w++ {
+		if score.PValue(z(0, w)) <= alpha {
+			return nil, false
+		}
+	}
+	nb := s.Neighbours()
+	active := make([]int32, 0, 7*len(nz))
+	for _, i := range nz {
+		active = append(active, i)
+		active = append(active, nb[i]...)
+	}
+	slices.Sort(active)
+	active = slices.Compact(active)
+	type cellP struct {
+		i    int32
+		z, p float64
+	}
+	cs := make([]cellP, len(active))
+	for k, i := range active {
+		lag := x[i]
+		for _, j := range nb[i] {
+			lag += x[j]
+		}
+		zi := z(lag, float64(len(nb[i])+1))
+		cs[k] = cellP{i, zi, score.PValue(zi)}
+	}
+	slices.SortFunc(cs, func(a, b cellP) int { return cmp.Compare(a.p, b.p) })
+	out = make([]float64, n)
+	prev := 1.0
+	for r := len(cs) - 1; r >= 0; r-- {
+		if v := cs[r].p * nf / float64(r+1); v < prev {
+			prev = v
+		}
+		if cs[r].z > 0 && prev < alpha {
+			out[cs[r].i] = cs[r].z
+		}
+	}
+	return out, true
 }
 
 // NearRepeat scores a cell's count plus a self-exciting term: every burglary

@@ -2,10 +2,12 @@ package evaluate
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 	"time"
 
 	"github.com/hotgrid/hotgrid/geo"
+	"github.com/paulmach/orb"
 )
 
 // tinyInput is a study of one cell and its first two rings, with two
@@ -152,5 +154,64 @@ func TestBandShare(t *testing.T) {
 				t.Errorf("got %g, want %g", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestGiStarHotSparseMatchesDense checks the sparse Gi* shortcut against
+// score.GiStar and score.BenjaminiHochberg over every cell, on clustered
+// random counts from sparse to dense, and that it declines when the
+// counts do not vary.
+func TestGiStarHotSparseMatchesDense(t *testing.T) {
+	box := orb.MultiPolygon{{{{-2.0, 52.40}, {-1.7, 52.40}, {-1.7, 52.58}, {-2.0, 52.58}, {-2.0, 52.40}}}}
+	s, err := BoundaryStudy("box", box, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	used := 0
+	for _, c := range []struct {
+		events  int
+		centres int
+	}{{30, 3}, {400, 10}, {5000, 40}, {60000, 200}} {
+		x := make([]float64, len(s.Cells))
+		hubs := make([]int, c.centres)
+		for i := range hubs {
+			hubs[i] = rng.IntN(len(s.Cells))
+		}
+		for range c.events {
+			i := hubs[rng.IntN(len(hubs))]
+			for range rng.IntN(4) { // wander a few rings from the hub
+				nb := s.Neighbours()[i]
+				if len(nb) > 0 {
+					i = int(nb[rng.IntN(len(nb))])
+				}
+			}
+			x[i]++
+		}
+		want := giStarHotDense(s, x, 0.05)
+		got, ok := giStarHotSparse(s, x, 0.05)
+		if !ok {
+			t.Logf("%d events: shortcut declined", c.events)
+			continue
+		}
+		used++
+		hot := 0
+		for i := range want {
+			if (want[i] > 0) != (got[i] > 0) || math.Abs(want[i]-got[i]) > 1e-9*math.Max(1, math.Abs(want[i])) {
+				t.Fatalf("%d events: cell %d: sparse %g, dense %g", c.events, i, got[i], want[i])
+			}
+			if want[i] > 0 {
+				hot++
+			}
+		}
+		if hot == 0 {
+			t.Errorf("%d events: no hot cells, a weak test", c.events)
+		}
+	}
+	if used < 3 {
+		t.Errorf("shortcut used in %d of 4 cases", used)
+	}
+	if _, ok := giStarHotSparse(s, make([]float64, len(s.Cells)), 0.05); ok {
+		t.Error("shortcut taken with no counts at all (sd = 0)")
 	}
 }
