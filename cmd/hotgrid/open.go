@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
+	"sync"
+	"time"
 
 	"github.com/hotgrid/hotgrid/data"
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
@@ -20,7 +23,8 @@ import (
 // into an in-memory store. Units are the embedded West Midlands NPUs,
 // forces the embedded police force areas, weights the embedded ONS CSS
 // table. The returned func closes the store; with a store that announces
-// new data (PostgreSQL), the engine reloads itself until then.
+// new data (PostgreSQL), the engine reloads itself until then, and the
+// service is a reloadNotifier.
 func openService(ctx context.Context, env *Env, dbPath string) (hotgrid.Service, func(), error) {
 	if dbPath == "" {
 		dbPath = env.Getenv("HOTGRID_DB")
@@ -50,38 +54,144 @@ func openService(ctx context.Context, env *Env, dbPath string) (hotgrid.Service,
 		st.Close()
 		return nil, nil, fmt.Errorf("list sources: %w", err)
 	}
+	// A shared store is watched from before the engine's first scan, so
+	// that data landing during the scan is not missed.
+	wctx, stop := context.WithCancel(ctx)
+	var w *dataWatch
+	if dw, ok := st.(hotgrid.DataWatcher); ok {
+		w = startWatch(wctx, env, dw)
+	}
 	eng, err := score.NewEngine(score.Config{Units: npus.Units(), Forces: forces.Units(), Weights: weights,
 		Version: env.Version, Sources: sources}, func(fn func(*hotgrid.Offence) error) error {
 		return st.ScanOffences(ctx, hotgrid.OffenceFilter{}, fn)
 	})
 	if err != nil {
+		stop()
 		st.Close()
 		return nil, nil, err
 	}
-	wctx, stop := context.WithCancel(ctx)
-	if w, ok := st.(hotgrid.DataWatcher); ok {
-		go watchData(wctx, env, w, eng)
+	closeAll := func() { stop(); st.Close() }
+	if w == nil {
+		return eng, closeAll, nil
 	}
-	return eng, func() { stop(); st.Close() }, nil
+	w.loaded(wctx, eng)
+	return &watchedEngine{Engine: eng, w: w}, closeAll, nil
 }
 
-// watchData reloads the engine whenever the store's data version changes
-// after the first report.
-func watchData(ctx context.Context, env *Env, w hotgrid.DataWatcher, eng *score.Engine) {
-	var first = true
-	var last int64
-	err := w.WatchDataVersion(ctx, func(v int64) {
-		if first || v == last {
-			first, last = false, v
-			return
+// reloadNotifier is a service that reloads itself when new data lands in
+// a shared store; fn is called after each reload (serve drops its cached
+// answers).
+type reloadNotifier interface {
+	OnReload(fn func())
+}
+
+// watchedEngine is the engine over a shared store, reloaded by its watch.
+type watchedEngine struct {
+	*score.Engine
+	w *dataWatch
+}
+
+// OnReload implements reloadNotifier.
+func (e *watchedEngine) OnReload(fn func()) {
+	e.w.mu.Lock()
+	defer e.w.mu.Unlock()
+	e.w.hooks = append(e.w.hooks, fn)
+}
+
+// watchStartWait bounds how long loading waits for the watch to report the
+// current data version; after it the engine loads anyway and reloads once
+// the watch reports.
+const watchStartWait = 15 * time.Second
+
+// dataWatch reloads an engine whenever a shared store's data version
+// changes. The watch starts before the engine's first scan: versions
+// reported before the scan began are in the scan; a different version
+// reported during the scan, or a first report after it began, reloads the
+// engine once it is loaded.
+type dataWatch struct {
+	env     *Env
+	started chan struct{} // closed at the first report
+	mu      sync.Mutex
+	known   bool          // version holds a reported version
+	version int64         // the version the engine holds (or will, once loaded)
+	scan    bool          // the engine's first scan has begun
+	missed  bool          // a version the scan may not hold was reported during it
+	eng     *score.Engine // nil until loaded
+	hooks   []func()
+}
+
+// startWatch starts watching and waits for the first report (at most
+// watchStartWait).
+func startWatch(ctx context.Context, env *Env, dw hotgrid.DataWatcher) *dataWatch {
+	w := &dataWatch{env: env, started: make(chan struct{})}
+	go func() {
+		err := dw.WatchDataVersion(ctx, func(v int64) { w.report(ctx, v) })
+		if err != nil && ctx.Err() == nil {
+			fmt.Fprintln(env.Stderr, "hotgrid: watching for new data stopped:", err)
 		}
-		last = v
-		if err := eng.Reload(ctx); err != nil {
-			fmt.Fprintln(env.Stderr, "hotgrid: reload after new data:", err)
+	}()
+	select {
+	case <-w.started:
+	case <-ctx.Done():
+	case <-time.After(watchStartWait):
+		fmt.Fprintln(env.Stderr, "hotgrid: not yet watching for new data; loading anyway")
+	}
+	w.mu.Lock()
+	w.scan = true
+	w.mu.Unlock()
+	return w
+}
+
+// report handles one reported data version.
+func (w *dataWatch) report(ctx context.Context, v int64) {
+	w.mu.Lock()
+	if !w.scan { // the scan is still to come: it will hold v
+		if !w.known {
+			close(w.started)
 		}
-	})
-	if err != nil && ctx.Err() == nil {
-		fmt.Fprintln(env.Stderr, "hotgrid: watching for new data stopped:", err)
+		w.known, w.version = true, v
+		w.mu.Unlock()
+		return
+	}
+	if w.known && v == w.version {
+		w.mu.Unlock()
+		return
+	}
+	w.known, w.version = true, v
+	eng := w.eng
+	if eng == nil { // scanning: reload once loaded
+		w.missed = true
+		w.mu.Unlock()
+		return
+	}
+	w.mu.Unlock()
+	w.reload(ctx, eng)
+}
+
+// loaded hands the watch the engine after its first scan.
+func (w *dataWatch) loaded(ctx context.Context, eng *score.Engine) {
+	w.mu.Lock()
+	w.eng = eng
+	missed := w.missed
+	w.mu.Unlock()
+	if missed {
+		w.reload(ctx, eng)
+	}
+}
+
+// reload rescans the store and calls the OnReload functions.
+func (w *dataWatch) reload(ctx context.Context, eng *score.Engine) {
+	if err := eng.Reload(ctx); err != nil {
+		if ctx.Err() == nil {
+			fmt.Fprintln(w.env.Stderr, "hotgrid: reload after new data:", err)
+		}
+		return
+	}
+	w.mu.Lock()
+	hooks := slices.Clone(w.hooks)
+	w.mu.Unlock()
+	for _, fn := range hooks {
+		fn()
 	}
 }
 

@@ -87,6 +87,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
+	if r, ok := svc.(reloadNotifier); ok { // new data from another process: drop answers kept from the old
+		r.OnReload(api.DataChanged)
+	}
 	go api.Warm(ctx)
 	srv := server.NewServer(api, server.Options{LogRequests: lv <= slog.LevelInfo, Logger: log})
 	log.Info("data loaded", "units", len(svc.Units()), "bands", len(svc.Bands()))
