@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
@@ -23,9 +24,6 @@ import (
 const (
 	DefaultIdle     = 30 * time.Minute
 	DefaultAbsolute = 12 * time.Hour
-	// touchEvery limits LastSeen writes: a session is touched at most this
-	// often, so idle expiry is exact to within this much.
-	touchEvery = 15 * time.Second
 )
 
 // Service manages accounts, sessions and tokens over an AccountStore.
@@ -38,6 +36,10 @@ type Service struct {
 
 	dummyOnce sync.Once
 	dummy     string // hash checked for unknown names, so timing does not reveal them
+
+	cache cache        // validated sessions and tokens (cache.go)
+	watch epochState   // the epoch announced by an EpochWatcher
+	gen   atomic.Int64 // bumped by this Service's own changes: older cache entries are stale
 }
 
 // Principal is who a request comes from.
@@ -136,7 +138,40 @@ func (s *Service) Disable(ctx context.Context, name string) (*hotgrid.User, erro
 	if err := s.Store.DeleteUserSessions(ctx, u.ID); err != nil {
 		return nil, fmt.Errorf("end sessions of %q: %w", name, err)
 	}
+	s.forgetUser(u.ID)
 	return u, nil
+}
+
+// SetRole changes an account's role and unit. Its sessions go on, with the
+// new role from their next request.
+func (s *Service) SetRole(ctx context.Context, name string, role hotgrid.Role, unit string) (*hotgrid.User, error) {
+	if _, err := hotgrid.ParseRole(string(role)); err != nil {
+		return nil, err
+	}
+	u, err := s.Store.UserByName(ctx, name)
+	if err != nil {
+		return nil, fmt.Errorf("set role of %q: %w", name, err)
+	}
+	u.Role, u.Unit, u.UpdatedAt = role, unit, s.now().UTC()
+	if err := s.Store.UpdateUser(ctx, u); err != nil {
+		return nil, fmt.Errorf("set role of %q: %w", name, err)
+	}
+	s.forgetUser(u.ID)
+	return u, nil
+}
+
+// forgetUser makes this Service stop trusting what it cached before a
+// change it made: every entry is validated again, the account's are
+// dropped. Call it after the change is committed.
+func (s *Service) forgetUser(id int64) {
+	s.gen.Add(1)
+	s.cache.dropUser(id)
+}
+
+// forgetSession is forgetUser for one session.
+func (s *Service) forgetSession(id string) {
+	s.gen.Add(1)
+	s.cache.dropSession(id)
 }
 
 // ResetPassword sets a new password, re-enables the account and ends its
@@ -156,6 +191,7 @@ func (s *Service) ResetPassword(ctx context.Context, name, password string) (*ho
 	if err := s.Store.DeleteUserSessions(ctx, u.ID); err != nil {
 		return nil, fmt.Errorf("end sessions of %q: %w", name, err)
 	}
+	s.forgetUser(u.ID)
 	return u, nil
 }
 
@@ -169,6 +205,7 @@ func (s *Service) Login(ctx context.Context, name, password, old string) (*Princ
 		if err := s.Store.DeleteSession(ctx, HashSecret(old)); err != nil {
 			return nil, "", fmt.Errorf("end old session: %w", err)
 		}
+		s.forgetSession(HashSecret(old))
 	}
 	bad := hotgrid.Errorf(hotgrid.EUNAUTHORIZED, "wrong name or password")
 	u, err := s.Store.UserByName(ctx, name)
@@ -204,36 +241,67 @@ func (s *Service) Login(ctx context.Context, name, password, old string) (*Princ
 
 // Authenticate resolves a session secret. Expired sessions (idle or
 // absolute) and sessions of disabled accounts are ended and give
-// EUNAUTHORIZED.
+// EUNAUTHORIZED. Over an EpochStore a session validated before is answered
+// from memory while nothing has changed (cache.go).
 func (s *Service) Authenticate(ctx context.Context, secret string) (*Principal, error) {
 	none := hotgrid.Errorf(hotgrid.EUNAUTHORIZED, "not signed in")
 	if secret == "" {
 		return nil, none
 	}
 	id := HashSecret(secret)
+	now := s.now().UTC()
+	gen := s.gen.Load() // before the epoch and the store are read
+	epoch, cacheable, err := s.epoch(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("auth epoch: %w", err)
+	}
+	if cacheable {
+		p, ok, err := s.cachedSession(ctx, id, gen, epoch, now)
+		if err != nil {
+			return nil, fmt.Errorf("touch session: %w", err)
+		} else if ok {
+			return p, nil
+		}
+	}
 	sess, err := s.Store.Session(ctx, id)
 	if hotgrid.ErrorCode(err) == hotgrid.ENOTFOUND {
+		s.cache.dropSession(id)
 		return nil, none
 	} else if err != nil {
 		return nil, fmt.Errorf("session: %w", err)
 	}
-	now := s.now().UTC()
+	stored := sess.LastSeen
+	if e := s.cache.session(id); e != nil && e.sess.UserID == sess.UserID {
+		// requests this process answered since the store was last touched
+		if seen := time.Unix(0, e.seen.Load()).UTC(); seen.After(sess.LastSeen) {
+			sess.LastSeen = seen
+		}
+	}
 	if now.Sub(sess.LastSeen) >= s.idle() || now.Sub(sess.CreatedAt) >= s.absolute() {
 		_ = s.Store.DeleteSession(ctx, id)
+		s.forgetSession(id)
 		return nil, hotgrid.Errorf(hotgrid.EUNAUTHORIZED, "session expired: sign in again")
 	}
 	u, err := s.Store.UserByID(ctx, sess.UserID)
 	if hotgrid.ErrorCode(err) == hotgrid.ENOTFOUND || err == nil && u.Disabled {
 		_ = s.Store.DeleteSession(ctx, id)
+		s.forgetSession(id)
 		return nil, none
 	} else if err != nil {
 		return nil, fmt.Errorf("session user: %w", err)
 	}
-	if now.Sub(sess.LastSeen) >= touchEvery {
+	if now.Sub(stored) >= TouchEvery {
 		if err := s.Store.TouchSession(ctx, id, now); err != nil {
 			return nil, fmt.Errorf("touch session: %w", err)
 		}
-		sess.LastSeen = now
+		stored = now
+	}
+	sess.LastSeen = now
+	if cacheable {
+		e := &sessionEntry{sess: *sess, user: *u, epoch: epoch, gen: gen}
+		e.seen.Store(now.UnixNano())
+		e.stored.Store(stored.UnixNano())
+		s.cache.putSession(id, e, now, s.idle(), s.absolute())
 	}
 	return &Principal{User: u, Session: sess}, nil
 }
@@ -243,7 +311,12 @@ func (s *Service) Logout(ctx context.Context, secret string) error {
 	if secret == "" {
 		return nil
 	}
-	return s.Store.DeleteSession(ctx, HashSecret(secret))
+	id := HashSecret(secret)
+	if err := s.Store.DeleteSession(ctx, id); err != nil {
+		return err
+	}
+	s.forgetSession(id)
+	return nil
 }
 
 // CheckCSRF reports whether token is the session's CSRF token.
@@ -275,7 +348,18 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (*Princi
 	if secret == "" {
 		return nil, bad
 	}
-	t, err := s.Store.Token(ctx, HashSecret(secret))
+	id := HashSecret(secret)
+	gen := s.gen.Load()
+	epoch, cacheable, err := s.epoch(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("auth epoch: %w", err)
+	}
+	if e := s.cache.token(id); cacheable && e != nil && e.epoch == epoch && e.gen == gen {
+		b := &principalBox{u: e.user}
+		b.p = Principal{User: &b.u, Token: true}
+		return &b.p, nil
+	}
+	t, err := s.Store.Token(ctx, id)
 	if hotgrid.ErrorCode(err) == hotgrid.ENOTFOUND {
 		return nil, bad
 	} else if err != nil {
@@ -286,6 +370,9 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (*Princi
 		return nil, bad
 	} else if err != nil {
 		return nil, fmt.Errorf("token user: %w", err)
+	}
+	if cacheable {
+		s.cache.putToken(id, &tokenEntry{user: *u, epoch: epoch, gen: gen})
 	}
 	return &Principal{User: u, Token: true}, nil
 }

@@ -16,9 +16,18 @@ type MemStore struct {
 	sessions map[string]hotgrid.Session
 	tokens   map[string]hotgrid.APIToken
 	nextID   int64
+	epoch    int64 // auth epoch: see AuthEpoch
 }
 
-var _ hotgrid.AccountStore = (*MemStore)(nil)
+var _ EpochStore = (*MemStore)(nil)
+
+// AuthEpoch implements EpochStore: it grows with every account update and
+// every session deleted.
+func (m *MemStore) AuthEpoch(context.Context) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.epoch, nil
+}
 
 func (m *MemStore) init() {
 	if m.users == nil {
@@ -53,6 +62,7 @@ func (m *MemStore) UpdateUser(_ context.Context, u *hotgrid.User) error {
 		return hotgrid.Errorf(hotgrid.ENOTFOUND, "no account %d", u.ID)
 	}
 	m.users[u.ID] = *u
+	m.epoch++
 	return nil
 }
 
@@ -127,7 +137,10 @@ func (m *MemStore) TouchSession(_ context.Context, id string, t time.Time) error
 func (m *MemStore) DeleteSession(_ context.Context, id string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	delete(m.sessions, id)
+	if _, ok := m.sessions[id]; ok {
+		delete(m.sessions, id)
+		m.epoch++
+	}
 	return nil
 }
 
@@ -138,6 +151,7 @@ func (m *MemStore) DeleteUserSessions(_ context.Context, userID int64) error {
 	for id, s := range m.sessions {
 		if s.UserID == userID {
 			delete(m.sessions, id)
+			m.epoch++
 		}
 	}
 	return nil

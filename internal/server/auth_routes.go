@@ -32,6 +32,8 @@ func (a *API) routeTable() []route {
 		{get, "/api/v1/config", view, unscoped, "", func(_ context.Context, c *call) *Response { return a.config(c.Query) }},
 		{get, "/api/v1/units", view, unscoped, audit.ActionView, func(_ context.Context, c *call) *Response { return a.units(c.Query) }},
 		{get, "/api/v1/bands", view, unscoped, "", func(_ context.Context, c *call) *Response { return a.bands(c.Query) }},
+		{get, "/api/v1/wards", view, unscoped, audit.ActionView, func(_ context.Context, c *call) *Response { return a.wards(c.Query) }},
+		{get, "/api/v1/accuracy", view, unitParam, audit.ActionView, a.accuracy},
 		{get, "/api/v1/hotgrids", view, unitParam, audit.ActionView, func(ctx context.Context, c *call) *Response { return a.hotgrids(ctx, c.Query) }},
 		{get, "/api/v1/knife-robbery-hotspots", view, unitParam, audit.ActionView, func(ctx context.Context, c *call) *Response { return a.knife(ctx, c.Query) }},
 		{get, "/api/v1/summary", view, unitParam, audit.ActionView, func(ctx context.Context, c *call) *Response { return a.summary(ctx, c.Query) }},

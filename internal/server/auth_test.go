@@ -155,14 +155,14 @@ func (e *authEnv) request(t *testing.T, rt server.RouteInfo, unit string) (path 
 	}
 	switch rt.Method + " " + rt.Pattern {
 	case "GET /healthz", "GET /login", "GET /favicon.ico", "GET /logout", "GET /api/v1/session", "GET /api/v1/config", "GET /api/v1/units",
-		"GET /api/v1/bands", "GET /plans", "GET /api/v1/audit", "GET /api/v1/audit/verify":
+		"GET /api/v1/bands", "GET /plans", "GET /api/v1/audit", "GET /api/v1/audit/verify", "GET /api/v1/wards":
 		return rt.Pattern, q, ""
 	case "POST /login":
 		return rt.Pattern, q, `{"name":"matrix-login","password":"` + testPassword + `"}`
 	case "POST /logout", "POST /api/v1/tokens":
 		return rt.Pattern, q, `{}`
 	case "GET /api/v1/hotgrids", "GET /api/v1/knife-robbery-hotspots", "GET /api/v1/summary", "GET /api/v1/export",
-		"GET /api/v1/plans", "GET /api/v1/capacity":
+		"GET /api/v1/plans", "GET /api/v1/capacity", "GET /api/v1/accuracy":
 		q.Set("unit", unit)
 		return rt.Pattern, q, ""
 	case "PUT /api/v1/capacity":

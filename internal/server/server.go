@@ -10,12 +10,15 @@
 //	/healthz                               liveness and counts
 //	/api/v1/config                         what the page needs (basemap, metrics, categories)
 //	/api/v1/units                          unit boundaries, GeoJSON
+//	/api/v1/wards                          ward outlines for orientation, GeoJSON
 //	/api/v1/bands                          time bands
 //	/api/v1/hotgrids?FILTERS&top=          each unit's top cells and patrol areas, GeoJSON
 //	/api/v1/knife-robbery-hotspots?unit=&top=&from=&to=&res=
 //	/api/v1/cells/{h3}?FILTERS             one cell's detail
 //	/api/v1/summary?FILTERS                legend: cell count, bbox, class counts, metric breaks
 //	/api/v1/export?FILTERS&top=&format=&layer=   geojson|gpkg|kml|csv download
+//	/api/v1/accuracy?unit=&train-from=&train-to=&test-from=&test-to=&band=&group=&res=&format=
+//	                                       forecast accuracy backtest, HTML report or JSON
 //	/tiles/{z}/{x}/{y}.mvt?FILTERS         "cells" layer; 204 when empty, 400 out of range
 //
 // FILTERS are unit (comma list of codes), band, from and to (YYYY-MM-DD,
@@ -83,6 +86,13 @@ type Config struct {
 	// MaxCells is the most cells one answer may hold (default
 	// DefaultMaxCells); larger answers get 413 (limits.go).
 	MaxCells int
+	// Wards is an optional GeoJSON FeatureCollection of ward outlines that
+	// /api/v1/wards serves for orientation on the map (wards.go); nil
+	// serves an empty collection.
+	Wards []byte
+	// Backtest lets /api/v1/accuracy backtest the forecasts on the loaded
+	// offences (accuracy.go); nil answers 404.
+	Backtest *Backtest
 }
 
 // API answers the routes. It is safe for concurrent use.
@@ -150,6 +160,9 @@ func New(cfg Config) (*API, error) {
 	a.routes = a.routeTable()
 	a.ui = a.uiFiles()
 	if err := checkRoutes(a.routes); err != nil {
+		return nil, err
+	}
+	if _, err := checkWards(cfg.Wards); err != nil {
 		return nil, err
 	}
 	if a.loc == nil {
