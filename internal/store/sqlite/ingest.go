@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strconv"
@@ -54,6 +55,7 @@ func (d *DB) IngestFile(ctx context.Context, src hotgrid.SourceFile, fill func(p
 // whole batch is rolled back.
 type Batch struct {
 	d      *DB
+	conn   *sql.Conn // the ingest connection tx runs on
 	tx     *sql.Tx
 	added  int   // offences the batch's files added
 	single bool  // IngestFile's one-file batch: a failure rolls it all back
@@ -84,7 +86,7 @@ func (d *DB) begin(ctx context.Context) (*Batch, error) {
 		d.ingestMu.Unlock()
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &Batch{d: d, tx: tx}, nil
+	return &Batch{d: d, conn: conn, tx: tx}, nil
 }
 
 // errBatchDone is returned when a finished batch is used.
@@ -108,7 +110,7 @@ func (b *Batch) IngestFile(ctx context.Context, src hotgrid.SourceFile, fill fun
 			return 0, fmt.Errorf("ingest %s: %w", src.Name, err)
 		}
 	}
-	added, err := b.d.ingestFile(ctx, b.tx, src, fill)
+	added, err := b.d.ingestFile(ctx, b.conn, b.tx, src, fill)
 	if err != nil {
 		if b.single {
 			b.broken = err
@@ -218,12 +220,12 @@ func (b *Batch) finish() {
 }
 
 // ingestFile writes one file's source row and offences in tx.
-func (d *DB) ingestFile(ctx context.Context, tx *sql.Tx, src hotgrid.SourceFile, fill func(put func(*hotgrid.Offence) error) error) (int, error) {
+func (d *DB) ingestFile(ctx context.Context, conn *sql.Conn, tx *sql.Tx, src hotgrid.SourceFile, fill func(put func(*hotgrid.Offence) error) error) (int, error) {
 	srcID, err := upsertSource(ctx, tx, src)
 	if err != nil {
 		return 0, fmt.Errorf("ingest %s: %w", src.Name, err)
 	}
-	w, err := newWriter(ctx, tx, srcID, src.Hash)
+	w, err := newWriter(ctx, conn, tx, srcID, src.Hash)
 	if err != nil {
 		return 0, fmt.Errorf("ingest %s: %w", src.Name, err)
 	}
@@ -338,6 +340,8 @@ func recordSource(ctx context.Context, db execer, src hotgrid.SourceFile) error 
 // batch is a block of offences written by one statement.
 type batch struct {
 	rows [batchRows]hotgrid.Offence
+	ids  [batchRows]any   // storedID of each row's ID
+	keys [batchRows]int64 // idKey of each
 	n    int
 }
 
@@ -346,9 +350,10 @@ type batch struct {
 type writer struct {
 	ctx     context.Context
 	tx      *sql.Tx
+	conn    *sql.Conn // tx's connection
 	srcID   int64
 	hash    string
-	stmt    *sql.Stmt // batchRows rows
+	stmt    *rawStmt // batchRows rows
 	args    []any
 	full    chan *batch
 	free    chan *batch
@@ -368,12 +373,12 @@ type writer struct {
 }
 
 // newWriter prepares the batch statement and starts the writing goroutine.
-func newWriter(ctx context.Context, tx *sql.Tx, srcID int64, hash string) (*writer, error) {
-	stmt, err := tx.PrepareContext(ctx, insertSQL(batchRows))
+func newWriter(ctx context.Context, conn *sql.Conn, tx *sql.Tx, srcID int64, hash string) (*writer, error) {
+	stmt, err := prepareRaw(ctx, conn, insertSQL(batchRows))
 	if err != nil {
 		return nil, fmt.Errorf("prepare insert: %w", err)
 	}
-	w := &writer{ctx: ctx, tx: tx, srcID: srcID, hash: hash, stmt: stmt,
+	w := &writer{ctx: ctx, tx: tx, conn: conn, srcID: srcID, hash: hash, stmt: stmt,
 		args: make([]any, 0, batchRows*nOffenceColumns),
 		full: make(chan *batch, 2), free: make(chan *batch, 4), done: make(chan struct{})}
 	if w.names, err = loadNames(ctx, tx); err != nil {
@@ -386,6 +391,66 @@ func newWriter(ctx context.Context, tx *sql.Tx, srcID int64, hash string) (*writ
 	w.cur = <-w.free
 	go w.run()
 	return w, nil
+}
+
+// rawStmt is a statement prepared on the driver connection under a
+// sql.Conn, executed with driver values directly: the bulk insert skips
+// database/sql's per-argument conversion and statement bookkeeping. It
+// runs in whatever transaction the connection has open.
+type rawStmt struct {
+	conn *sql.Conn
+	ds   driver.Stmt
+	nv   []driver.NamedValue
+}
+
+// prepareRaw prepares query on conn's driver connection.
+func prepareRaw(ctx context.Context, conn *sql.Conn, query string) (*rawStmt, error) {
+	s := &rawStmt{conn: conn}
+	err := conn.Raw(func(dc any) error {
+		p, ok := dc.(driver.ConnPrepareContext)
+		if !ok {
+			return fmt.Errorf("driver connection %T cannot prepare with a context", dc)
+		}
+		ds, err := p.PrepareContext(ctx, query)
+		if err != nil {
+			return err
+		}
+		if _, ok := ds.(driver.StmtExecContext); !ok {
+			ds.Close()
+			return fmt.Errorf("driver statement %T cannot execute with a context", ds)
+		}
+		s.ds = ds
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// exec runs the statement with args (driver.Value types only) and returns
+// the rows changed.
+func (s *rawStmt) exec(ctx context.Context, args []any) (int64, error) {
+	s.nv = s.nv[:0]
+	for i, a := range args {
+		s.nv = append(s.nv, driver.NamedValue{Ordinal: i + 1, Value: a})
+	}
+	var n int64
+	err := s.conn.Raw(func(any) error {
+		res, err := s.ds.(driver.StmtExecContext).ExecContext(ctx, s.nv)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	clear(s.nv)
+	return n, err
+}
+
+// Close releases the statement.
+func (s *rawStmt) Close() error {
+	return s.conn.Raw(func(any) error { return s.ds.Close() })
 }
 
 // insertSQL returns an INSERT OR IGNORE of n rows.
@@ -414,6 +479,14 @@ func (w *writer) put(o *hotgrid.Offence) error {
 	if o.ID == "" && o.Source.Row <= 0 {
 		return fmt.Errorf("offence has neither an ID nor a source row")
 	}
+	id := o.ID
+	if id == "" {
+		id = w.hash + ":" + strconv.Itoa(o.Source.Row)
+	}
+	// The ID's stored form and key are worked out here, on the parsing
+	// goroutine, to take work off the writing one.
+	w.cur.ids[w.cur.n] = storedID(id)
+	w.cur.keys[w.cur.n] = idKey(w.cur.ids[w.cur.n])
 	w.cur.rows[w.cur.n] = *o
 	w.cur.n++
 	w.puts++
@@ -467,35 +540,23 @@ func (w *writer) run() {
 // Rows whose key is taken are ignored by the statement; when any were,
 // each row is looked up along its probe sequence, and those whose ID is
 // not stored (a key collision) are inserted at the first free key.
-func (w *writer) write(stmt *sql.Stmt, b *batch) (int, error) {
+func (w *writer) write(stmt *rawStmt, b *batch) (int, error) {
 	args := w.args[:0]
-	var ids [batchRows]any
 	for i := range b.n {
-		o := &b.rows[i]
-		id := o.ID
-		if id == "" {
-			id = w.hash + ":" + strconv.Itoa(o.Source.Row)
-		}
-		ids[i] = storedID(id)
 		var err error
-		if args, err = w.appendRow(args, ids[i], idKey(ids[i]), o); err != nil {
+		if args, err = w.appendRow(args, b.ids[i], b.keys[i], &b.rows[i]); err != nil {
 			clear(args)
 			return 0, err
 		}
 	}
-	res, err := stmt.ExecContext(w.ctx, args...)
-	if err != nil {
-		clear(args)
-		return 0, fmt.Errorf("insert offences: %w", err)
-	}
-	n64, err := res.RowsAffected()
+	n64, err := stmt.exec(w.ctx, args)
 	if err != nil {
 		clear(args)
 		return 0, fmt.Errorf("insert offences: %w", err)
 	}
 	n := int(n64)
 	if n < b.n {
-		m, err := w.probe(b, ids[:b.n], args)
+		m, err := w.probe(b, b.ids[:b.n], args)
 		if err != nil {
 			clear(args)
 			return 0, err
@@ -505,6 +566,7 @@ func (w *writer) write(stmt *sql.Stmt, b *batch) (int, error) {
 	clear(args)
 	for i := range b.n {
 		b.rows[i] = hotgrid.Offence{} // drop string references early
+		b.ids[i] = nil
 	}
 	return n, nil
 }
@@ -523,8 +585,9 @@ func (w *writer) appendRow(args []any, id any, key int64, o *hotgrid.Offence) ([
 	if o.MonthOnly {
 		mo = 1
 	}
-	return append(args, key, id, w.srcID, o.Source.Row, v[0], unix(o.From), unix(o.To), mo,
-		v[1], v[2], int(o.Weapon), o.Lon, o.Lat, o.LSOA, o.Location, v[3], v[4], int64(o.Cell)), nil
+	// Only driver.Value types: rawStmt binds them as they are.
+	return append(args, key, id, w.srcID, int64(o.Source.Row), v[0], unix(o.From), unix(o.To), int64(mo),
+		v[1], v[2], int64(o.Weapon), o.Lon, o.Lat, o.LSOA, o.Location, v[3], v[4], int64(o.Cell)), nil
 }
 
 // name returns the offence_names id of s, adding it when new.
@@ -690,7 +753,7 @@ func (w *writer) finish(keep bool) (int, error) {
 		return 0, err
 	}
 	if keep && w.cur != nil && w.cur.n > 0 {
-		stmt, err := w.tx.PrepareContext(w.ctx, insertSQL(w.cur.n))
+		stmt, err := prepareRaw(w.ctx, w.conn, insertSQL(w.cur.n))
 		if err != nil {
 			return 0, fmt.Errorf("prepare insert: %w", err)
 		}
