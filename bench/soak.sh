@@ -5,6 +5,10 @@
 # 10 s and prints the growth from the first sample after warm-up (60 s in,
 # or a third of the run if shorter) to the last, in %, and fails over
 # SOAK_MAX_GROWTH (default 10) or on any request error.
+# BENCH_STORE=file (default) serves a SQLite file as a deployment does;
+# BENCH_STORE=memory the embedded demo, whose in-memory audit trail grows
+# with every request by design.
+export BENCH_STORE=${BENCH_STORE:-file}
 source "$(dirname "$0")/lib.sh"
 secs=${SOAK_SECONDS:-600}
 conns=${SOAK_CONNS:-20}

@@ -30,6 +30,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	attribution := fs.String("basemap-attribution", env.Getenv("HOTGRID_BASEMAP_ATTRIBUTION"), "attribution shown for the basemap")
 	cors := fs.String("cors", env.Getenv("HOTGRID_CORS"), "comma-separated origins allowed to call the API from other sites (default none)")
 	level := fs.String("log-level", "info", "log level: debug, info (one line per request), warn or error")
+	var lim server.Limits
+	fs.Float64Var(&lim.Rate, "rate", server.DefaultRate, "requests per second allowed per client address (token bucket; loopback clients exempt; -1 turns it off)")
+	fs.IntVar(&lim.Burst, "rate-burst", server.DefaultBurst, "requests a client may make at once before --rate applies")
 	var ao authOptions
 	fs.BoolVar(&ao.SecureCookies, "secure-cookies", env.Getenv("HOTGRID_SECURE_COOKIES") == "true", "mark the session cookie Secure (TLS terminated by a proxy)")
 	fs.DurationVar(&ao.Idle, "session-idle", auth.DefaultIdle, "sign out after this long without a request")
@@ -68,11 +71,16 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 
 	log.Info("loading data", "db", *dbPath)
-	svc, closeSvc, err := openService(ctx, env, *dbPath)
+	svc, st, closeSvc, err := openServiceStore(ctx, env, *dbPath)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
 	defer closeSvc()
+	weights, err := severity.Default()
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	backtest := &server.Backtest{Scan: st.ScanOffences, Weights: weights}
 
 	authCfg, demoNote, closeAuth, err := serveAuth(ctx, env, *dbPath, svc, ao, log)
 	if err != nil {
@@ -83,15 +91,19 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintln(env.Stderr, "hotgrid demo:", demoNote)
 	}
 	api, err := server.New(server.Config{Service: svc, Static: page, Basemap: *basemap, BasemapAttribution: *attribution,
-		AllowOrigins: origins, Version: env.Version, Logger: log, Auth: authCfg, DemoNote: demoNote})
+		AllowOrigins: origins, Version: env.Version, Logger: log, Auth: authCfg, DemoNote: demoNote,
+		Wards: data.Wards(), Backtest: backtest})
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
 	if r, ok := svc.(reloadNotifier); ok { // new data from another process: drop answers kept from the old
 		r.OnReload(api.DataChanged)
 	}
-	go api.Warm(ctx)
-	srv := server.NewServer(api, server.Options{LogRequests: lv <= slog.LevelInfo, Logger: log})
+	go func() {
+		api.Warm(ctx)
+		api.WarmAccuracy(ctx)
+	}()
+	srv := server.NewServer(api, server.Options{LogRequests: lv <= slog.LevelInfo, Logger: log, Limits: lim})
 	log.Info("data loaded", "units", len(svc.Units()), "bands", len(svc.Bands()))
 	return srv.ListenAndServe(ctx, *addr)
 }
