@@ -31,6 +31,35 @@ func (w categoryWeights) Version() string { return "test weights" }
 // tests that need real scores without the demo data set.
 func syntheticEngine(t testing.TB, n int) *score.Engine {
 	t.Helper()
+	d := syntheticOffences(t, n)
+	e, err := score.NewEngine(score.Config{Units: d.units, Weights: d.weights, Version: "test"}, d.scan)
+	if err != nil {
+		t.Fatalf("engine: %v", err)
+	}
+	return e
+}
+
+// synthetic is a synthetic offence set over the embedded NPUs.
+type synthetic struct {
+	units    []hotgrid.Unit
+	weights  categoryWeights
+	offences []hotgrid.Offence
+}
+
+// scan calls fn for every offence.
+func (d *synthetic) scan(fn func(*hotgrid.Offence) error) error {
+	for i := range d.offences {
+		if err := fn(&d.offences[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// syntheticOffences makes n offences of 2017 clustered round four hotspots
+// per West Midlands NPU (deterministic).
+func syntheticOffences(t testing.TB, n int) *synthetic {
+	t.Helper()
 	set, err := units.Default()
 	if err != nil {
 		t.Fatalf("load units: %v", err)
@@ -103,16 +132,5 @@ func syntheticEngine(t testing.TB, n int) *score.Engine {
 		}
 		offences = append(offences, o)
 	}
-	e, err := score.NewEngine(score.Config{Units: us, Weights: w, Version: "test"}, func(fn func(*hotgrid.Offence) error) error {
-		for i := range offences {
-			if err := fn(&offences[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatalf("engine: %v", err)
-	}
-	return e
+	return &synthetic{units: us, weights: w, offences: offences}
 }
