@@ -26,33 +26,40 @@ import (
 // new data (PostgreSQL), the engine reloads itself until then, and the
 // service is a reloadNotifier.
 func openService(ctx context.Context, env *Env, dbPath string) (hotgrid.Service, func(), error) {
+	svc, _, closeAll, err := openServiceStore(ctx, env, dbPath)
+	return svc, closeAll, err
+}
+
+// openServiceStore is openService that also returns the offence store the
+// engine reads (serve backtests forecasts on it).
+func openServiceStore(ctx context.Context, env *Env, dbPath string) (hotgrid.Service, hotgrid.OffenceStore, func(), error) {
 	if dbPath == "" {
 		dbPath = env.Getenv("HOTGRID_DB")
 	}
 	npus, err := units.Default()
 	if err != nil {
-		return nil, nil, fmt.Errorf("load units: %w", err)
+		return nil, nil, nil, fmt.Errorf("load units: %w", err)
 	}
 	forces, err := units.DefaultForces()
 	if err != nil {
-		return nil, nil, fmt.Errorf("load force areas: %w", err)
+		return nil, nil, nil, fmt.Errorf("load force areas: %w", err)
 	}
 	weights, err := severity.Default()
 	if err != nil {
-		return nil, nil, fmt.Errorf("load severity weights: %w", err)
+		return nil, nil, nil, fmt.Errorf("load severity weights: %w", err)
 	}
 	var st hotgrid.OffenceStore
 	if dbPath != "" {
 		if st, err = storeopen.Open(ctx, dbPath); err != nil {
-			return nil, nil, fmt.Errorf("open store %s: %w", dbPath, err)
+			return nil, nil, nil, fmt.Errorf("open store %s: %w", dbPath, err)
 		}
 	} else if st, err = demoStore(ctx, npus, weights); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	sources, err := st.Sources(ctx)
 	if err != nil {
 		st.Close()
-		return nil, nil, fmt.Errorf("list sources: %w", err)
+		return nil, nil, nil, fmt.Errorf("list sources: %w", err)
 	}
 	// A shared store is watched from before the engine's first scan, so
 	// that data landing during the scan is not missed.
@@ -68,14 +75,14 @@ func openService(ctx context.Context, env *Env, dbPath string) (hotgrid.Service,
 	if err != nil {
 		stop()
 		st.Close()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	closeAll := func() { stop(); st.Close() }
 	if w == nil {
-		return eng, closeAll, nil
+		return eng, st, closeAll, nil
 	}
 	w.loaded(wctx, eng)
-	return &watchedEngine{Engine: eng, w: w}, closeAll, nil
+	return &watchedEngine{Engine: eng, w: w}, st, closeAll, nil
 }
 
 // reloadNotifier is a service that reloads itself when new data lands in

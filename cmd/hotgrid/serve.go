@@ -8,8 +8,10 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/hotgrid/hotgrid/data"
 	"github.com/hotgrid/hotgrid/internal/auth"
 	"github.com/hotgrid/hotgrid/internal/server"
+	"github.com/hotgrid/hotgrid/internal/severity"
 	"github.com/hotgrid/hotgrid/web"
 )
 
