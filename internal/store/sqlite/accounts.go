@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
@@ -37,7 +38,60 @@ CREATE TABLE api_tokens (
 	created_at TEXT    NOT NULL
 );`
 
+// migrateAuthEpoch adds the auth epoch (auth.EpochStore): one row whose
+// number grows, in the transaction of the change, with every account
+// updated or deleted and every session or token deleted or reassigned,
+// whoever makes the change (this process, `hotgrid user`, another server,
+// a tool writing SQL). A server caching validated sessions reads it on
+// every request: one prepared single-row SELECT instead of reading the
+// session and its account.
+const migrateAuthEpoch = `CREATE TABLE auth_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
+INSERT INTO auth_epoch (id, n) VALUES (1, 0);
+CREATE TRIGGER auth_epoch_user_update AFTER UPDATE ON users BEGIN UPDATE auth_epoch SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER auth_epoch_user_delete AFTER DELETE ON users BEGIN UPDATE auth_epoch SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER auth_epoch_session_delete AFTER DELETE ON sessions BEGIN UPDATE auth_epoch SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER auth_epoch_session_update AFTER UPDATE OF id, user_id, csrf, created_at ON sessions BEGIN UPDATE auth_epoch SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER auth_epoch_token_delete AFTER DELETE ON api_tokens BEGIN UPDATE auth_epoch SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER auth_epoch_token_update AFTER UPDATE ON api_tokens BEGIN UPDATE auth_epoch SET n = n + 1 WHERE id = 1; END;`
+
 var _ hotgrid.AccountStore = (*DB)(nil)
+
+// AuthEpoch implements auth.EpochStore.
+func (d *DB) AuthEpoch(ctx context.Context) (int64, error) {
+	st, err := d.stmts.get(ctx, d.db, `SELECT n FROM auth_epoch WHERE id = 1`)
+	if err != nil {
+		return 0, fmt.Errorf("auth epoch: %w", err)
+	}
+	var n int64
+	if err := st.QueryRowContext(ctx).Scan(&n); err != nil {
+		return 0, fmt.Errorf("auth epoch: %w", err)
+	}
+	return n, nil
+}
+
+// stmts holds statements prepared once on the pool (database/sql prepares
+// each again on a connection the first time it runs there).
+type stmts struct {
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+func (s *stmts) get(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st := s.m[query]; st != nil {
+		return st, nil
+	}
+	st, err := db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if s.m == nil {
+		s.m = map[string]*sql.Stmt{}
+	}
+	s.m[query] = st
+	return st, nil
+}
 
 // CreateUser implements hotgrid.AccountStore.
 func (d *DB) CreateUser(ctx context.Context, u *hotgrid.User) error {

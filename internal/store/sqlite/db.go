@@ -48,6 +48,8 @@ type DB struct {
 
 	ingestMu sync.Mutex // serialises ingests on ingest
 	ingest   *sql.Conn  // the ingest connection, made on first use
+
+	stmts stmts // statements of the request path, prepared once (accounts.go)
 }
 
 // Open opens (creating when needed) the store at path and applies pending

@@ -51,7 +51,7 @@ func TestOpenTwice(t *testing.T) {
 		t.Fatalf("reopen: %v", err)
 	}
 	defer db.Close()
-	const want = 5 // 1 offences; 2-4 plans, accounts, audit; 5 offence keys and names
+	const want = 6 // 1 offences; 2-4 plans, accounts, audit; 5 offence keys and names; 6 auth epoch
 	v, err := db.SchemaVersion(ctx)
 	if err != nil || v != want {
 		t.Errorf("schema version %d (%v), want %d", v, err, want)

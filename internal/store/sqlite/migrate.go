@@ -68,6 +68,7 @@ func migrations() []migration {
 		migratePlans, migrateAccounts, migrateAudit, // 2-4: plans.go, accounts.go, audit.go
 	),
 		migration{fn: migrateOffenceKeys}, // 5: schema.go
+		migration{sql: migrateAuthEpoch},  // 6: accounts.go
 	)
 }
 
