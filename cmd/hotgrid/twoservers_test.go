@@ -23,6 +23,7 @@ import (
 	"github.com/hotgrid/hotgrid/internal/server"
 	"github.com/hotgrid/hotgrid/internal/store/pgtest"
 	"github.com/hotgrid/hotgrid/internal/units"
+	"github.com/jackc/pgx/v5"
 )
 
 // twoPassword is the password of the accounts the two-server test makes.
@@ -52,6 +53,7 @@ func TestTwoServersOnePostgres(t *testing.T) {
 	a, b := startServe(ctx, t, "A", dsn), startServe(ctx, t, "B", dsn)
 	a.waitReady(t)
 	b.waitReady(t)
+	checkMigrations(t, dsn)
 
 	for _, u := range []struct{ role, unit, name string }{
 		{"planner", fx.unit, "pat"}, {"chair", "", "chris"},
@@ -113,19 +115,28 @@ func TestTwoServersOnePostgres(t *testing.T) {
 			note string
 		}{{patA, "east", fx.spare[0], "A: east added"}, {patB, "west", fx.spare[1], "B: west added"}}
 		status := make([]int, len(edits))
+		bodies := make([][]byte, len(edits))
 		var wg sync.WaitGroup
 		for i, e := range edits {
 			wg.Add(1)
 			go func() { // both at once, both from version p.Version
 				defer wg.Done()
 				body := fx.edit(p, e.area, e.cell, e.note)
-				status[i], _ = e.c.do(t, http.MethodPut, fmt.Sprintf("/api/v1/plans/%d", p.ID), body)
+				status[i], bodies[i] = e.c.do(t, http.MethodPut, fmt.Sprintf("/api/v1/plans/%d", p.ID), body)
 			}()
 		}
 		wg.Wait()
-		slices.Sort(status)
-		if status[0] != http.StatusOK || status[1] != http.StatusConflict {
+		if !slices.Contains(status, http.StatusOK) || !slices.Contains(status, http.StatusConflict) {
 			t.Fatalf("conflicting edits through A and B gave %v, want one 200 and one 409", status)
+		}
+		loser := slices.Index(status, http.StatusConflict)
+		if !strings.Contains(string(bodies[loser]), "version") {
+			t.Errorf("409 body %s does not say the version changed", bodies[loser])
+		}
+		// The losing edit changed nothing.
+		cur := patA.plan(t, p.ID)
+		if cur.Version != p.Version+1 || slices.ContainsFunc(cur.Areas, func(a hotgrid.PlanArea) bool { return a.ID == edits[loser].area }) {
+			t.Fatalf("after the race: version %d, areas %+v; want version %d without area %q", cur.Version, cur.Areas, p.Version+1, edits[loser].area)
 		}
 		// The loser reloads through its own server and applies its edit again.
 		for _, e := range edits {
@@ -179,6 +190,25 @@ func TestTwoServersOnePostgres(t *testing.T) {
 	cancel()
 	a.wait(t)
 	b.wait(t)
+}
+
+// checkMigrations checks every migration was applied exactly once.
+func checkMigrations(t *testing.T, dsn string) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var n, distinct, top int
+	if err := conn.QueryRow(ctx, "SELECT count(*), count(DISTINCT version), coalesce(max(version), 0) FROM schema_migrations").
+		Scan(&n, &distinct, &top); err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 || n != distinct || n != top {
+		t.Fatalf("schema_migrations after two servers started at once: %d rows, %d versions, highest %d", n, distinct, top)
+	}
 }
 
 // twoFixture is the test's unit, cells and data.
