@@ -21,6 +21,7 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -315,11 +316,12 @@ type spooled struct {
 // goroutine. The channel closes after the last file or when ctx ends.
 func prefetch(ctx context.Context, paths []string) <-chan spooled {
 	out := make(chan spooled) // unbuffered: one file in hand, one being read
+	free := make(chan *bytes.Buffer, 2)
 	go func() {
 		defer close(out)
 		for _, p := range paths {
 			f := spooled{name: filepath.Base(p)}
-			f.sp, f.err = readFile(p, f.name)
+			f.sp, f.err = readFile(p, f.name, free)
 			select {
 			case out <- f:
 			case <-ctx.Done():
@@ -333,14 +335,21 @@ func prefetch(ctx context.Context, paths []string) <-chan spooled {
 	return out
 }
 
-// readFile spools the file at path.
-func readFile(path, name string) (*spool, error) {
+// readFile spools the file at path, into a buffer from free when one is
+// there; the spool's Close returns its buffer to free.
+func readFile(path, name string, free chan *bytes.Buffer) (*spool, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer fh.Close()
-	return readSpool(fh, name, memoryLimit)
+	var buf *bytes.Buffer
+	select {
+	case buf = <-free:
+	default:
+		buf = new(bytes.Buffer)
+	}
+	return readSpoolInto(fh, name, memoryLimit, buf, free)
 }
 
 // failed records a file that could not be read at all.

@@ -29,14 +29,28 @@ type spool struct {
 	size int64
 	hash string
 	gzip bool
+
+	buf  *bytes.Buffer      // holds data
+	free chan *bytes.Buffer // where Close returns buf for reuse, if set
 }
+
+// maxReusedBuffer is the largest spool buffer kept for the next file.
+const maxReusedBuffer = 16 << 20
 
 // readSpool decompresses r when it starts with the gzip magic bytes and
 // keeps its bytes in memory (up to limit) or in a temporary file, hashing
 // them.
 func readSpool(r io.Reader, name string, limit int64) (*spool, error) {
+	return readSpoolInto(r, name, limit, new(bytes.Buffer), nil)
+}
+
+// readSpoolInto is readSpool reading into buf, which Close sends to free
+// (when not nil and buf is not too large) so the next file can reuse it:
+// growing a new buffer per file costs more than parsing it.
+func readSpoolInto(r io.Reader, name string, limit int64, buf *bytes.Buffer, free chan *bytes.Buffer) (*spool, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
-	s := &spool{}
+	buf.Reset()
+	s := &spool{buf: buf, free: free}
 	var src io.Reader = br
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
@@ -47,14 +61,15 @@ func readSpool(r io.Reader, name string, limit int64) (*spool, error) {
 		src, s.gzip = zr, true
 	}
 	h := sha256.New()
-	var buf bytes.Buffer
-	n, err := io.Copy(io.MultiWriter(&buf, h), io.LimitReader(src, limit+1))
+	n, err := io.Copy(io.MultiWriter(buf, h), io.LimitReader(src, limit+1))
 	if err != nil {
+		s.Close()
 		return nil, fmt.Errorf("%s: read: %w", name, err)
 	}
 	if n <= limit {
 		s.data, s.size = buf.Bytes(), n
-	} else if err := s.spill(&buf, src, h, name); err != nil {
+	} else if err := s.spill(buf, src, h, name); err != nil {
+		s.Close()
 		return nil, err
 	}
 	s.hash = hex.EncodeToString(h.Sum(nil))
@@ -132,8 +147,17 @@ func (s *spool) raw(from, to int64) string {
 	return string(bytes.TrimRight(b[:n], "\r\n"))
 }
 
-// Close removes the temporary file, if any.
+// Close removes the temporary file, if any, and hands the buffer on for
+// reuse. The spool must not be used after.
 func (s *spool) Close() error {
+	if s.buf != nil && s.free != nil && s.buf.Cap() <= maxReusedBuffer {
+		s.buf.Reset()
+		select {
+		case s.free <- s.buf:
+		default:
+		}
+	}
+	s.buf, s.data = nil, nil
 	if s.file != nil {
 		return s.file.Close()
 	}
