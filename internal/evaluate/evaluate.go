@@ -28,16 +28,14 @@ const GroupAll = "all"
 // Event is one offence as the evaluation sees it.
 type Event struct {
 	ID       string
-	Key      string // unit code, or force where the offence has no unit
 	Force    string
 	Cell     uint64 // H3 cell at the evaluation resolution
 	Lon, Lat float64
 	From, To time.Time // occurrence window; month-only offences span their month
-	Category string
-	Group    string
-	Harm     float64 // severity weight (times Weight)
-	Weight   float64 // expected share in the evaluated band (1 for the any-time band)
-	Idx      int32   // index of Cell in the study area, -1 outside
+	Group    string    // crime group of the offence's category
+	Harm     float64   // severity weight (times Weight)
+	Weight   float64   // expected share in the evaluated band (1 for the any-time band)
+	Idx      int32     // index of Cell in the study area, -1 outside
 }
 
 // Mid returns the middle of the occurrence window.

@@ -338,16 +338,27 @@ func result(method string, budget float64, key, force, group, band string, oi in
 // inWindow returns the events of the groups whose whole occurrence window
 // lies in [from, to). This is the only way events reach training or testing.
 func inWindow(events []Event, from, to time.Time, groups []string) []Event {
-	out := make([]Event, 0, len(events)/2)
-	for _, e := range events {
+	keep := func(e *Event) bool {
 		if e.From.Before(from) || e.To.After(to) || !e.From.Before(to) {
-			continue
+			return false
 		}
 		for _, g := range groups {
 			if inGroup(e.Group, g) {
-				out = append(out, e)
-				break
+				return true
 			}
+		}
+		return false
+	}
+	n := 0
+	for i := range events {
+		if keep(&events[i]) {
+			n++
+		}
+	}
+	out := make([]Event, 0, n)
+	for i := range events {
+		if keep(&events[i]) {
+			out = append(out, events[i])
 		}
 	}
 	return out
@@ -438,8 +449,8 @@ func loadEvents(cfg Config, origins []Origin, scan ScanFunc) (map[string][]Event
 		if cfg.Weights != nil {
 			w, _ = cfg.Weights.Weight(o.OffenceCode, cat.Name)
 		}
-		byKey[key] = append(byKey[key], Event{ID: o.ID, Key: key, Force: o.Force, Cell: cell, Lon: o.Lon, Lat: o.Lat,
-			From: from, To: to, Category: cat.Name, Group: cat.Group, Harm: w * share, Weight: share, Idx: -1})
+		byKey[key] = append(byKey[key], Event{ID: o.ID, Force: o.Force, Cell: cell, Lon: o.Lon, Lat: o.Lat,
+			From: from, To: to, Group: cat.Group, Harm: w * share, Weight: share, Idx: -1})
 		return nil
 	})
 	if err != nil {
