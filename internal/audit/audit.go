@@ -7,9 +7,6 @@ package audit
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"sync"
 	"time"
@@ -193,19 +190,6 @@ func (l *Logger) seal(e Entry, last *hotgrid.AuditRecord) *hotgrid.AuditRecord {
 	}
 	r.Hash = Hash(r)
 	return r
-}
-
-// Hash returns the hex SHA-256 of a record's content and Prev (Hash itself
-// excluded). Times are hashed at nanosecond precision in UTC.
-func Hash(r *hotgrid.AuditRecord) string {
-	objs := r.Objects
-	if objs == nil {
-		objs = []string{}
-	}
-	b, _ := json.Marshal([]any{recordHashVersion, r.Seq, r.Time.UTC().Format(time.RFC3339Nano),
-		r.User, r.Action, objs, r.Recipient, r.Outcome, r.Detail, r.Prev})
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
 }
 
 // Problem is one break in the chain.
