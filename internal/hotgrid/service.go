@@ -32,6 +32,8 @@ type Provenance struct {
 	Version        string       `json:"hotgrid_version"`
 	MadeAt         time.Time    `json:"made_at"`
 	Notes          []string     `json:"notes,omitempty"`
+	// Plan is set when the export holds a patrol plan's areas.
+	Plan *PlanProvenance `json:"plan,omitempty"`
 }
 
 // Service answers hot grid questions over a loaded data set. The scoring

@@ -313,7 +313,8 @@ func ProvenanceJSON(p hotgrid.Provenance) ([]byte, error) {
 // ProvenanceLines describes p as "key: value" lines for formats that carry
 // text (KML ExtendedData, the GeoPackage attribute table, CSV sidecar
 // readers): one line per source, then window, bands, resolution, metric,
-// weights, version and export time.
+// weights, version and export time, and for a plan's export the plan's id,
+// unit, period, version, state and agreement.
 func ProvenanceLines(p hotgrid.Provenance) [][2]string {
 	const day = "2006-01-02"
 	var out [][2]string
@@ -352,6 +353,17 @@ func ProvenanceLines(p hotgrid.Provenance) [][2]string {
 	add("weights_version", p.WeightsVersion)
 	add("hotgrid_version", p.Version)
 	add("made_at", timeText(p.MadeAt))
+	if pl := p.Plan; pl != nil {
+		add("plan_id", fmt.Sprint(pl.ID))
+		add("plan_unit", pl.Unit)
+		add("plan_period", pl.From.Format(day)+".."+pl.To.Format(day))
+		add("plan_version", fmt.Sprint(pl.Version))
+		add("plan_state", string(pl.State))
+		if pl.AgreedBy != "" {
+			add("plan_agreed_by", pl.AgreedBy)
+			add("plan_agreed_at", timeText(pl.AgreedAt))
+		}
+	}
 	for i, n := range p.Notes {
 		add(fmt.Sprintf("note_%d", i+1), n)
 	}
