@@ -14,6 +14,7 @@ import (
 	"github.com/hotgrid/hotgrid/internal/export"
 	"github.com/hotgrid/hotgrid/internal/export/csv"
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
+	storeopen "github.com/hotgrid/hotgrid/internal/store/open"
 )
 
 // exportOptions are the parsed flags of `hotgrid export`.
@@ -22,8 +23,9 @@ type exportOptions struct {
 	out    string // "-" is standard output
 	db     string
 	query  hotgrid.Query
-	all    bool // every scored cell (Service.Cells) instead of the top hot grids
-	knife  bool // knife-point robbery hotspots (Service.Knife)
+	all    bool  // every scored cell (Service.Cells) instead of the top hot grids
+	knife  bool  // knife-point robbery hotspots (Service.Knife)
+	plan   int64 // a patrol plan's areas (export.PlanInput), read from the --db store
 }
 
 // exportLayers names the export's layer by what it holds, as the server's
@@ -38,15 +40,17 @@ const (
 //
 //	hotgrid export --format geojson|gpkg|kml|csv --out FILE [--db PATH]
 //	  [--unit U[,U...]] [--band B] [--from D] [--to D] [--metric M]
-//	  [--top N | --all] [--res R] [--category C[,C...]] [--knife]
+//	  [--top N | --all] [--res R] [--category C[,C...]] [--knife] [--plan ID]
 //
 // By default it writes each unit's top N cells and their patrol areas
 // (Service.Rank); --all writes every scored cell (Service.Cells), --knife
 // the knife-point robbery hotspots (Service.Knife). CSV gets two sidecars:
 // FILE.csvt (column types for GDAL and QGIS) and FILE.provenance.json
 // (GDAL's CSV reader has no comment lines, so the provenance cannot go in
-// the file). Agreed plans are not exported yet: export.PlanAreas turns a
-// plan's areas into patrol areas for when the CLI can read plans.
+// the file). --plan ID writes patrol plan ID of the --db store (an agreed
+// plan, usually): its areas as patrol areas and its cells with their
+// scores over the window (export.PlanInput), the plan's id, version, state
+// and agreement in the provenance.
 func runExport(ctx context.Context, env *Env, args []string) error {
 	return exportCommand(ctx, env, args, openService)
 }
@@ -63,8 +67,17 @@ func exportCommand(ctx context.Context, env *Env, args []string, open func(conte
 		return err
 	}
 	defer closeSvc()
-	in, err := exportInput(ctx, svc, o, time.Now().UTC())
-	if err != nil {
+	var in export.Input
+	if o.plan > 0 {
+		p, err := loadExportPlan(ctx, env, o.db, o.plan)
+		if err != nil {
+			return err
+		}
+		in, err = exportPlanInput(ctx, svc, o, p, time.Now().UTC())
+		if err != nil {
+			return err
+		}
+	} else if in, err = exportInput(ctx, svc, o, time.Now().UTC()); err != nil {
 		return err
 	}
 	if err := writeExport(ctx, env, o, in); err != nil {
@@ -95,6 +108,7 @@ func parseExportFlags(env *Env, args []string) (*exportOptions, error) {
 	fs.IntVar(&f.top, "top", 0, "cells per unit (default 10; knife: 3)")
 	fs.BoolVar(&o.all, "all", false, "export every scored cell, not just the top N and their patrol areas")
 	fs.BoolVar(&o.knife, "knife", false, "export the knife-point robbery hotspots")
+	fs.Int64Var(&o.plan, "plan", 0, "export patrol plan ID of the --db store: its areas and cells, the plan in the provenance")
 	fs.IntVar(&f.res, "res", hotgrid.DefaultResolution, "H3 resolution 7..11")
 	fs.IntVar(&f.k, "k", 1, "Gi* ring size")
 	fs.Float64Var(&f.halfLife, "half-life", 28, "recency half-life in days")
@@ -117,6 +131,10 @@ func parseExportFlags(env *Env, args []string) (*exportOptions, error) {
 		return nil, hotgrid.FieldErrorf("top", "--top and --all cannot be combined")
 	case f.top < 0:
 		return nil, hotgrid.FieldErrorf("top", "--top %d must be at least 1", f.top)
+	case o.plan < 0:
+		return nil, hotgrid.FieldErrorf("plan", "--plan %d is not a plan id", o.plan)
+	case o.plan > 0 && (o.all || o.knife || f.top != 0 || f.units != ""):
+		return nil, hotgrid.FieldErrorf("plan", "--plan exports the plan's own unit and areas: it cannot be combined with --all, --knife, --top or --unit")
 	}
 	if _, _, err := export.ContentType(o.format); err != nil {
 		return nil, err
@@ -233,4 +251,50 @@ func exportWriteAtomic(path string, write func(io.Writer) error) (err error) {
 		return fmt.Errorf("export %s: %w", path, err)
 	}
 	return nil
+}
+
+// loadExportPlan reads plan id from the store at dsn (else $HOTGRID_DB):
+// plans live in the store, so --plan needs one.
+func loadExportPlan(ctx context.Context, env *Env, dsn string, id int64) (*hotgrid.Plan, error) {
+	if dsn == "" {
+		dsn = env.Getenv("HOTGRID_DB")
+	}
+	if dsn == "" {
+		return nil, hotgrid.FieldErrorf("plan", "--plan needs --db or HOTGRID_DB: plans are kept in the store")
+	}
+	if !storeopen.IsPostgres(dsn) {
+		if _, err := os.Stat(dsn); err != nil {
+			return nil, fmt.Errorf("export: store %s: %w", dsn, err)
+		}
+	}
+	st, err := storeopen.Open(ctx, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	defer st.Close()
+	ps, ok := st.(hotgrid.PlanStore)
+	if !ok {
+		return nil, fmt.Errorf("export: store %s keeps no plans", dsn)
+	}
+	p, err := ps.Plan(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("export: plan %d: %w", id, err)
+	}
+	return p, nil
+}
+
+// exportPlanInput is the export of plan p: its unit's cells scored over
+// the window of o, the plan's areas and cells, and the plan's provenance.
+func exportPlanInput(ctx context.Context, svc hotgrid.Service, o *exportOptions, p *hotgrid.Plan, now time.Time) (export.Input, error) {
+	q := o.query
+	q.Units = []string{p.Unit}
+	scored, err := svc.Cells(ctx, q)
+	if err != nil {
+		return export.Input{}, err
+	}
+	prov := svc.Provenance(ctx, q)
+	prov.MadeAt = now
+	in := export.PlanInput(p, scored, prov)
+	in.Units = exportUnits(svc.Units(), q.Units)
+	return in, nil
 }
