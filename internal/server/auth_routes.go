@@ -81,7 +81,9 @@ func (a *API) routeTable() []route {
 }
 
 // exportFor runs an export; ?recipient= names who the file goes to (the
-// account itself by default), which the audit record keeps.
+// account itself by default), which the audit record keeps. ?plan=ID
+// exports a patrol plan, checked against the account's units
+// (export_extras.go).
 func (a *API) exportFor(ctx context.Context, c *call) *Response {
 	q := cloneValues(c.Query)
 	c.audit.Recipient = q.Get("recipient")
@@ -89,5 +91,8 @@ func (a *API) exportFor(ctx context.Context, c *call) *Response {
 		c.audit.Recipient = c.user()
 	}
 	q.Del("recipient")
-	return a.export(ctx, q)
+	if q.Has("plan") {
+		return withProvenanceLink(a.exportPlan(ctx, c, q), c.Path, q)
+	}
+	return withProvenanceLink(a.export(ctx, q), c.Path, q)
 }

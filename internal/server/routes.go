@@ -438,16 +438,20 @@ func parseTile(s string) (maptile.Tile, error) {
 }
 
 // export answers /api/v1/export?format=...: the hot grids (layer=hotgrids,
-// default) or every scored cell (layer=cells) as a file download.
+// default) or every scored cell (layer=cells) as a file download; a CSV as
+// a ZIP with its provenance with bundle=zip (export_extras.go).
 func (a *API) export(ctx context.Context, v url.Values) *Response {
-	if err := checkParams(v, append(filterParams, "top", "format", "layer")...); err != nil {
+	if err := checkParams(v, append(filterParams, "top", "format", "layer", "bundle")...); err != nil {
 		return a.fail(err)
 	}
 	format := strings.ToLower(strings.TrimSpace(v.Get("format")))
 	if format == "" {
 		format = "geojson"
 	}
-	ct, ext, err := export.ContentType(format)
+	if _, _, err := export.ContentType(format); err != nil {
+		return a.fail(err)
+	}
+	bundle, err := parseBundle(v.Get("bundle"), format)
 	if err != nil {
 		return a.fail(err)
 	}
@@ -465,7 +469,7 @@ func (a *API) export(ctx context.Context, v url.Values) *Response {
 	if q.Top, err = parseInt("top", v.Get("top"), 1, maxTop, 10); err != nil {
 		return a.fail(err)
 	}
-	return a.cached(key("export", q, format, layer), func() (*Response, error) {
+	return a.cached(key("export", q, format, layer, bundle), func() (*Response, error) {
 		ctx, cancel := detached(ctx)
 		defer cancel()
 		var in export.Input
@@ -491,12 +495,6 @@ func (a *API) export(ctx context.Context, v url.Values) *Response {
 		if err := checkCells(len(in.Cells), a.cfg.MaxCells); err != nil {
 			return nil, err
 		}
-		var buf bytes.Buffer
-		if err := export.Write(ctx, &buf, format, in); err != nil {
-			return nil, err
-		}
-		r := a.ok(ct, buf.Bytes(), a.cfg.MaxAge)
-		r.Header["Content-Disposition"] = `attachment; filename="hotgrid-` + layer + ext + `"`
-		return r, nil
+		return a.exportResponse(ctx, format, bundle, "hotgrid-"+layer, in)
 	})
 }

@@ -17,6 +17,8 @@
 //	/api/v1/cells/{h3}?FILTERS             one cell's detail
 //	/api/v1/summary?FILTERS                legend: cell count, bbox, class counts, metric breaks
 //	/api/v1/export?FILTERS&top=&format=&layer=   geojson|gpkg|kml|csv download
+//	  &bundle=zip                          csv with its .csvt and provenance.json in a ZIP
+//	  &plan=ID                             a patrol plan's areas and cells (export_extras.go)
 //	/api/v1/accuracy?unit=&train-from=&train-to=&test-from=&test-to=&band=&group=&res=&format=
 //	                                       forecast accuracy backtest, HTML report or JSON
 //	/tiles/{z}/{x}/{y}.mvt?FILTERS         "cells" layer; 204 when empty, 400 out of range

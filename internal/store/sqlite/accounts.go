@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
@@ -56,9 +57,17 @@ CREATE TRIGGER auth_epoch_token_update AFTER UPDATE ON api_tokens BEGIN UPDATE a
 
 var _ hotgrid.AccountStore = (*DB)(nil)
 
-// AuthEpoch implements auth.EpochStore.
+// AuthEpoch implements auth.EpochStore. An in-memory store answers from
+// memory: it is private to this handle, and SQLite's in-memory databases
+// refuse reads on other connections while a write (an audit commit) is
+// open, so a read per request would wait on every commit. Its epoch grows
+// with every account update and session deletion made through this handle
+// (raw SQL through SQL() does not move it).
 func (d *DB) AuthEpoch(ctx context.Context) (int64, error) {
-	st, err := d.stmts.get(ctx, d.db, `SELECT n FROM auth_epoch WHERE id = 1`)
+	if d.path == MemoryPath {
+		return d.req.memEpoch.Load(), nil
+	}
+	st, err := d.req.get(ctx, d.db, `SELECT n FROM auth_epoch WHERE id = 1`)
 	if err != nil {
 		return 0, fmt.Errorf("auth epoch: %w", err)
 	}
@@ -69,14 +78,20 @@ func (d *DB) AuthEpoch(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// stmts holds statements prepared once on the pool (database/sql prepares
-// each again on a connection the first time it runs there).
-type stmts struct {
-	mu sync.Mutex
-	m  map[string]*sql.Stmt
+// reqState is the request path's state: statements prepared once on the
+// pool (database/sql prepares each again on a connection the first time it
+// runs there) and the epoch of an in-memory store.
+type reqState struct {
+	mu       sync.Mutex
+	m        map[string]*sql.Stmt
+	audit    [auditBatchMax + 1]*sql.Stmt // the INSERT of n audit records
+	memEpoch atomic.Int64
 }
 
-func (s *stmts) get(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
+// changed moves the in-memory epoch after a committed change.
+func (d *DB) changed() { d.req.memEpoch.Add(1) }
+
+func (s *reqState) get(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if st := s.m[query]; st != nil {
@@ -90,6 +105,24 @@ func (s *stmts) get(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, e
 		s.m = map[string]*sql.Stmt{}
 	}
 	s.m[query] = st
+	return st, nil
+}
+
+// getN returns the INSERT of n audit records.
+func (s *reqState) getN(ctx context.Context, db *sql.DB, n int) (*sql.Stmt, error) {
+	s.mu.Lock()
+	st := s.audit[n]
+	s.mu.Unlock()
+	if st != nil {
+		return st, nil
+	}
+	st, err := s.get(ctx, db, auditInsertSQL(n))
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.audit[n] = st
+	s.mu.Unlock()
 	return st, nil
 }
 
@@ -115,6 +148,7 @@ func (d *DB) UpdateUser(ctx context.Context, u *hotgrid.User) error {
 	if err != nil {
 		return fmt.Errorf("update user %q: %w", u.Name, err)
 	}
+	d.changed()
 	if n, _ := res.RowsAffected(); n == 0 {
 		return hotgrid.Errorf(hotgrid.ENOTFOUND, "no account %d", u.ID)
 	}
@@ -220,6 +254,7 @@ func (d *DB) DeleteSession(ctx context.Context, id string) error {
 	if _, err := d.db.ExecContext(ctx, `DELETE FROM sessions WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}
+	d.changed()
 	return nil
 }
 
@@ -228,6 +263,7 @@ func (d *DB) DeleteUserSessions(ctx context.Context, userID int64) error {
 	if _, err := d.db.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
 		return fmt.Errorf("delete sessions of %d: %w", userID, err)
 	}
+	d.changed()
 	return nil
 }
 

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
+	"github.com/hotgrid/hotgrid/internal/audit"
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
 )
 
@@ -79,34 +81,60 @@ func (d *DB) InsertAudit(ctx context.Context, a *hotgrid.AuditRecord) error {
 	return nil
 }
 
+// auditBatchMax is the most records one INSERT statement carries.
+const auditBatchMax = 32
+
+// auditInsertSQL is the INSERT of n records.
+func auditInsertSQL(n int) string {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO audit (` + auditCols + `) VALUES `)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	}
+	return b.String()
+}
+
 // InsertAuditBatch appends records in one transaction (audit.Batcher), so
-// concurrent requests share one durable commit.
+// concurrent requests share one durable commit. Up to auditBatchMax
+// records go in one prepared multi-row INSERT.
 func (d *DB) InsertAuditBatch(ctx context.Context, rs []*hotgrid.AuditRecord) error {
+	// prepared before the transaction: an in-memory database refuses the
+	// schema read on another connection while a write is open
+	full, err := d.req.getN(ctx, d.db, min(len(rs), auditBatchMax))
+	if err != nil {
+		return fmt.Errorf("insert audit records: %w", err)
+	}
+	last, err := d.req.getN(ctx, d.db, max(len(rs)%auditBatchMax, 1))
+	if err != nil {
+		return fmt.Errorf("insert audit records: %w", err)
+	}
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("insert audit records: %w", err)
 	}
 	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO audit (`+auditCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return fmt.Errorf("insert audit records: %w", err)
-	}
-	defer stmt.Close()
-	for _, a := range rs {
-		objs := a.Objects
-		if objs == nil {
-			objs = []string{}
+	args := make([]any, 0, 10*min(len(rs), auditBatchMax))
+	var objs []byte
+	for len(rs) > 0 {
+		n, st := auditBatchMax, full
+		if len(rs) < auditBatchMax {
+			n, st = len(rs), last
 		}
-		b, err := json.Marshal(objs)
-		if err != nil {
-			return fmt.Errorf("encode objects: %w", err)
+		args = args[:0]
+		for _, a := range rs[:n] {
+			objs = audit.AppendJSONStrings(objs[:0], a.Objects)
+			args = append(args, a.Seq, textTime(a.Time), a.User, a.Action, string(objs), a.Recipient, a.Outcome, a.Detail, a.Prev, a.Hash)
 		}
-		_, err = stmt.ExecContext(ctx, a.Seq, textTime(a.Time), a.User, a.Action, string(b), a.Recipient, a.Outcome, a.Detail, a.Prev, a.Hash)
+		_, err = tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 		if isUnique(err) {
-			return hotgrid.Errorf(hotgrid.ECONFLICT, "audit record %d exists", a.Seq)
+			return hotgrid.Errorf(hotgrid.ECONFLICT, "audit record %d exists", rs[0].Seq)
 		} else if err != nil {
-			return fmt.Errorf("insert audit record %d: %w", a.Seq, err)
+			return fmt.Errorf("insert audit records %d-%d: %w", rs[0].Seq, rs[n-1].Seq, err)
 		}
+		rs = rs[n:]
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("insert audit records: %w", err)

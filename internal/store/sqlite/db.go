@@ -49,7 +49,7 @@ type DB struct {
 	ingestMu sync.Mutex // serialises ingests on ingest
 	ingest   *sql.Conn  // the ingest connection, made on first use
 
-	stmts stmts // statements of the request path, prepared once (accounts.go)
+	req reqState // the request path's prepared statements and in-memory auth epoch (accounts.go)
 }
 
 // Open opens (creating when needed) the store at path and applies pending
