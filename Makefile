@@ -60,3 +60,9 @@ load: build
 	LOAD_SECONDS=$(LOAD_SECONDS) bench/load.sh
 soak: build
 	SOAK_SECONDS=$(SOAK_SECONDS) bench/soak.sh
+
+# Side by side (issue 9): H3 binning vs h3-js, ingest vs ogr2ogr, Gi* vs R
+# spdep, API handlers vs a bare fiber handler; one table of ratios.
+.PHONY: bench-compare
+bench-compare: build
+	bench/compare.sh
