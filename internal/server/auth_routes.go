@@ -67,6 +67,7 @@ func (a *API) routeTable() []route {
 		{post, "/api/v1/plans/{id}/patrols.csv", edit, planUnit, audit.ActionPatrolAdd, a.uploadPatrols},
 		{post, "/api/v1/plans/{id}/gps.csv", edit, planUnit, audit.ActionPatrolAdd, a.uploadGPS},
 		{get, "/api/v1/plans/{id}/coverage", view, planUnit, audit.ActionView, a.coverage},
+		{get, "/api/v1/plans/{id}/areas", view, planUnit, audit.ActionView, a.planAreas},
 		{get, "/plans/{id}/briefing", view, planUnit, audit.ActionView, a.briefing},
 		{get, "/plans", view, unscoped, "", a.plansPage},
 		{get, "/ui/{file...}", view, unscoped, "", a.uiAsset},

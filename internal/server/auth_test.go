@@ -177,7 +177,7 @@ func (e *authEnv) request(t *testing.T, rt server.RouteInfo, unit string) (path 
 	case "POST /api/v1/plans":
 		return rt.Pattern, q, `{"unit":"` + unit + `","from":"2017-07-01","to":"2017-08-01","areas":[{"id":"x","cells":["` + unitCell(unit, 2) + `"]}]}`
 	case "GET /api/v1/plans/{id}", "GET /api/v1/plans/{id}/changes", "GET /api/v1/plans/{id}/fit",
-		"GET /api/v1/plans/{id}/patrols", "GET /api/v1/plans/{id}/coverage":
+		"GET /api/v1/plans/{id}/patrols", "GET /api/v1/plans/{id}/coverage", "GET /api/v1/plans/{id}/areas":
 		return planPath(strings.TrimPrefix(rt.Pattern, "/api/v1/plans/{id}")), q, ""
 	case "GET /plans/{id}/briefing":
 		return "/plans/" + id + "/briefing", q, ""

@@ -11,6 +11,7 @@
 //	/api/v1/config                         what the page needs (basemap, metrics, categories)
 //	/api/v1/units                          unit boundaries, GeoJSON
 //	/api/v1/wards                          ward outlines for orientation, GeoJSON
+//	/api/v1/plans/{id}/areas               a plan's patrol areas, GeoJSON (map coverage view)
 //	/api/v1/bands                          time bands
 //	/api/v1/hotgrids?FILTERS&top=          each unit's top cells and patrol areas, GeoJSON
 //	/api/v1/knife-robbery-hotspots?unit=&top=&from=&to=&res=
