@@ -66,18 +66,33 @@ func serveAuth(ctx context.Context, env *Env, dsn string, svc hotgrid.Service, o
 		Plans:         &plan.Service{Store: s, Bands: svc.Bands()},
 		SecureCookies: o.SecureCookies,
 	}
+	// PostgreSQL announces account changes (LISTEN/NOTIFY): follow them so
+	// cached sessions need no database read per request
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		if err := a.Accounts.Watch(watchCtx); err != nil {
+			log.Error("account change announcements lost: sessions are checked against the store on every request", "err", err)
+		}
+	}()
+	closeAll := func() {
+		stopWatch()
+		<-watched
+		s.Close()
+	}
 	note := ""
 	if demo {
 		var err error
 		if note, err = seedDemo(ctx, a.Accounts, svc); err != nil {
-			s.Close()
+			closeAll()
 			return nil, "", nil, err
 		}
 		log.Warn("demo mode: accounts are in memory and vanish on exit", "accounts", note)
 	} else if us, err := s.Users(ctx); err == nil && len(us) == 0 {
 		log.Warn("no accounts yet: nobody can sign in; add one with `hotgrid user add --db ... --role admin NAME`")
 	}
-	return a, note, func() { s.Close() }, nil
+	return a, note, closeAll, nil
 }
 
 // seedDemo makes the documented demo accounts, all with DemoPassword:
