@@ -9,8 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hotgrid/hotgrid/data"
 	"github.com/hotgrid/hotgrid/internal/server"
 	"github.com/hotgrid/hotgrid/internal/server/browsertest"
+	"github.com/hotgrid/hotgrid/internal/severity"
 	"github.com/hotgrid/hotgrid/web"
 )
 
@@ -48,17 +50,22 @@ func TestServeBrowser(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	env := &Env{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }, Version: "test"}
-	svc, closeSvc, err := openService(ctx, env, "")
+	svc, st, closeSvc, err := openServiceStore(ctx, env, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer closeSvc()
+	weights, err := severity.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
 	authCfg, _, closeAuth, err := serveAuth(ctx, env, "", svc, authOptions{}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer closeAuth()
-	api, err := server.New(server.Config{Service: svc, Static: page, Version: "test", Auth: authCfg})
+	api, err := server.New(server.Config{Service: svc, Static: page, Version: "test", Auth: authCfg,
+		Wards: data.Wards(), Backtest: &server.Backtest{Scan: st.ScanOffences, Weights: weights}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,6 +86,12 @@ func TestServeBrowser(t *testing.T) {
 	f := browsertest.Run(t, "demo", "http://"+ln.Addr().String()+"/", "--user", "demo", "--password", DemoPassword)
 	if n, _ := f["hexagons_first"].(float64); n <= 0 {
 		t.Fatalf("no hexagons drawn: %v", f)
+	}
+	if n, _ := f["wards_drawn"].(float64); n <= 0 {
+		t.Fatalf("no ward outlines drawn: %v", f)
+	}
+	if n, _ := f["accuracy_charts"].(float64); n <= 0 {
+		t.Fatalf("accuracy report has no charts: %v", f)
 	}
 	t.Logf("first render %v ms in headless Chromium (demo data)", f["first_render_ms"])
 }

@@ -16,35 +16,11 @@ import (
 	"github.com/hotgrid/hotgrid/geo"
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
 	"github.com/hotgrid/hotgrid/internal/severity"
+	"github.com/hotgrid/hotgrid/internal/testenv"
 )
 
-// sharedDir returns <repo root>/../shared, skipping (failing when CI=true)
-// when it is absent.
-func sharedDir(tb testing.TB) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(shared); err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("shared data missing at %s: %v", shared, err)
-		}
-		tb.Skipf("shared data missing at %s: %v", shared, err)
-	}
-	return shared
-}
+// sharedDir returns ../shared (see testenv.SharedDir).
+func sharedDir(tb testing.TB) string { return testenv.SharedDir(tb) }
 
 // policeUKOffences parses data.police.uk street-level CSVs (plain or gzip).
 // It is a test stand-in for internal/ingest: rows without coordinates are

@@ -1,38 +1,14 @@
 package ingest_test
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/hotgrid/hotgrid/internal/testenv"
 )
 
-// sharedDir returns ../shared relative to the repository root, skipping the
-// test when it is absent (failing instead when CI=true).
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(shared); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared data %s is missing: %v", shared, err)
-		}
-		t.Skipf("shared data %s is missing (%v); skipping", shared, err)
-	}
-	return shared
-}
+// sharedDir returns ../shared (see testenv.SharedDir).
+func sharedDir(t testing.TB) string { return testenv.SharedDir(t) }
 
 // nationalFiles lists the 77 data.police.uk files of national-2025.
 func nationalFiles(t testing.TB) []string {

@@ -5,10 +5,12 @@ import (
 	"net"
 	"testing"
 
+	"github.com/hotgrid/hotgrid/data"
 	"github.com/hotgrid/hotgrid/internal/audit"
 	"github.com/hotgrid/hotgrid/internal/auth"
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
 	"github.com/hotgrid/hotgrid/internal/plan"
+	"github.com/hotgrid/hotgrid/internal/score"
 	"github.com/hotgrid/hotgrid/internal/server"
 	"github.com/hotgrid/hotgrid/internal/server/browsertest"
 	"github.com/hotgrid/hotgrid/web"
@@ -29,7 +31,15 @@ func TestBrowser(t *testing.T) {
 	if _, err := acc.AddUser(context.Background(), "viewer", browserPassword, hotgrid.RoleViewer, ""); err != nil {
 		t.Fatal(err)
 	}
-	a, err := server.New(server.Config{Service: syntheticEngine(t, 40000), Static: page, Version: "test",
+	d := syntheticOffences(t, 40000)
+	eng, err := score.NewEngine(score.Config{Units: d.units, Weights: d.weights, Version: "test"}, d.scan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bt := &server.Backtest{Weights: d.weights, Scan: func(_ context.Context, _ hotgrid.OffenceFilter, fn func(*hotgrid.Offence) error) error {
+		return d.scan(fn) // evaluate keeps each offence in its own windows
+	}}
+	a, err := server.New(server.Config{Service: eng, Static: page, Version: "test", Wards: data.Wards(), Backtest: bt,
 		Auth: &server.Auth{Accounts: acc, Audit: &audit.Logger{Store: &audit.MemStore{}}, Plans: &plan.Service{Store: &plan.MemStore{}}}})
 	if err != nil {
 		t.Fatal(err)
@@ -52,5 +62,11 @@ func TestBrowser(t *testing.T) {
 	f := browsertest.Run(t, "synthetic", "http://"+ln.Addr().String()+"/", "--user", "viewer", "--password", browserPassword)
 	if n, _ := f["hexagons_first"].(float64); n <= 0 {
 		t.Fatalf("no hexagons drawn: %v", f)
+	}
+	if n, _ := f["wards_drawn"].(float64); n <= 0 {
+		t.Fatalf("no ward outlines drawn: %v", f)
+	}
+	if n, _ := f["accuracy_charts"].(float64); n <= 0 {
+		t.Fatalf("accuracy report has no charts: %v", f)
 	}
 }
