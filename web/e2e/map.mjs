@@ -172,6 +172,35 @@ try {
   const r2 = await page2.evaluate(() => [...new Set(window.__hotgrid.map.queryRenderedFeatures({ layers: ['cells-fill'] }).map((f) => f.properties.unit))]);
   check(r2.length === 1 && r2[0] === unit, 'shared link shows units ' + r2);
   check(offsite().length === 0, 'requests left the server: ' + offsite().join(', '));
+  await page2.close();
+
+  // 5. ward outlines for orientation, with their toggle
+  const wards = await api('/api/v1/wards');
+  figures.wards = wards.features.length;
+  if (wards.features.length > 0) {
+    const drawnWards = () => page.evaluate(() => window.__hotgrid.map.queryRenderedFeatures({ layers: ['wards-line'] }).length);
+    figures.wards_drawn = await drawnWards();
+    check(figures.wards_drawn > 0, 'ward outlines not drawn');
+    await page.click('#show-wards');
+    await page.waitForFunction(() => window.__hotgrid.map.getLayoutProperty('wards-line', 'visibility') === 'none', null, { timeout });
+    check((await page.evaluate(() => location.hash)).includes('wards=0'), 'URL hash lacks wards=0');
+    await page.click('#show-wards');
+    await page.waitForFunction(() => window.__hotgrid.map.getLayoutProperty('wards-line', 'visibility') === 'visible', null, { timeout });
+  }
+
+  // 6. the forecast accuracy report opens from the page, for the unit shown
+  const accHref = await page.locator('#accuracy').getAttribute('href');
+  check(new URL(accHref, base).pathname === '/api/v1/accuracy' && new URL(accHref, base).searchParams.get('unit') === unit, 'accuracy link: ' + accHref);
+  const [report] = await Promise.all([context.waitForEvent('page', { timeout }), page.click('#accuracy')]);
+  await report.waitForLoadState('load', { timeout });
+  const accRes = await fetch(new URL(accHref, base), { headers: { cookie } });
+  figures.accuracy_status = accRes.status;
+  check(accRes.ok && accRes.headers.get('content-type').startsWith('text/html'), `accuracy report: HTTP ${accRes.status} ${accRes.headers.get('content-type')}`);
+  figures.accuracy_charts = await report.locator('svg').count();
+  check(figures.accuracy_charts > 0, 'accuracy report has no charts: ' + (await report.content()).slice(0, 300));
+  check(/PAI/.test(await report.locator('body').innerText()), 'accuracy report does not show PAI');
+  await report.close();
+  check(problems.length === 0, 'errors: ' + problems.join('; '));
   figures.requests = requests.length;
   figures.screenshot = join(opt.out, 'map.png');
   console.log(JSON.stringify(figures));

@@ -1,6 +1,7 @@
 // hotgrid map page: hexagon vector tiles coloured by metric or Gi* class,
-// hot grid outlines with rank labels, knife-point robbery markers and unit
-// outlines, driven by controls whose state lives in the URL hash.
+// hot grid outlines with rank labels, knife-point robbery markers, unit and
+// ward outlines, and the patrol coverage of the unit's agreed plan, driven
+// by controls whose state lives in the URL hash.
 import * as maplibregl from 'maplibre-gl';
 
 const RAMP = ['#fff3bf', '#fed976', '#feb24c', '#fd8d3c', '#e8482a', '#b10026'];
@@ -12,6 +13,13 @@ const CLASSES = [
   ['cold-90', '#b7d3ea', 'Cold spot, 90%'],
   ['cold-95', '#6baed6', 'Cold spot, 95%'],
   ['cold-99', '#2c6fb0', 'Cold spot, 99%'],
+];
+// coverage statuses, worst first, with their outline colours
+const COVERAGE = [
+  ['missed', '#d7301f', 'Missed'],
+  ['short', '#d98b06', 'Short of the dose'],
+  ['covered', '#1a9850', 'Covered'],
+  ['none', '#9ca3af', 'No patrol due'],
 ];
 const METRIC_LABEL = { harm: 'Harm (crime severity score)', count: 'Offences (expected count)', recency: 'Recency-weighted harm' };
 const FILTERS = ['unit', 'band', 'from', 'to', 'metric', 'category'];
@@ -39,11 +47,11 @@ mark('script');
 
 const state = {
   unit: '', band: '', from: '', to: '', metric: 'harm', colour: 'metric', category: '', top: 10,
-  grids: true, knife: true, units: true, view: null,
+  grids: true, knife: true, units: true, wards: true, cov: false, day: '', view: null,
 };
 
 let map;
-let meta = { units: null, bands: [], config: {} };
+let meta = { units: null, wards: null, bands: [], config: {} };
 let shown = { summary: null, hotgrids: null, knife: null };
 let markers = [];
 let loadSeq = 0;
@@ -73,7 +81,9 @@ function readHash() {
   const h = new URLSearchParams(location.hash.slice(1));
   for (const k of ['unit', 'band', 'from', 'to', 'metric', 'colour', 'category']) if (h.has(k)) state[k] = h.get(k);
   if (h.has('top')) state.top = Math.max(1, Math.min(50, parseInt(h.get('top'), 10) || 10));
-  for (const k of ['grids', 'knife', 'units']) if (h.has(k)) state[k] = h.get(k) !== '0';
+  for (const k of ['grids', 'knife', 'units', 'wards']) if (h.has(k)) state[k] = h.get(k) !== '0';
+  state.cov = h.get('cov') === '1';
+  if (/^\d{4}-\d{2}-\d{2}$/.test(h.get('day') || '')) state.day = h.get('day');
   const m = (h.get('map') || '').split('/').map(Number);
   if (m.length === 3 && m.every(Number.isFinite)) state.view = { zoom: m[0], center: [m[2], m[1]] };
 }
@@ -84,7 +94,9 @@ function writeHash() {
   if (state.metric !== 'harm') h.set('metric', state.metric);
   if (state.colour !== 'metric') h.set('colour', state.colour);
   if (state.top !== 10) h.set('top', state.top);
-  for (const k of ['grids', 'knife', 'units']) if (!state[k]) h.set(k, '0');
+  for (const k of ['grids', 'knife', 'units', 'wards']) if (!state[k]) h.set(k, '0');
+  if (state.cov) h.set('cov', '1');
+  if (state.cov && state.day) h.set('day', state.day);
   if (map) {
     const c = map.getCenter();
     h.set('map', `${map.getZoom().toFixed(2)}/${c.lat.toFixed(5)}/${c.lng.toFixed(5)}`);
@@ -112,6 +124,7 @@ function fillControls() {
     state.metric = $('metric').value; state.colour = $('colour').value; state.category = catSel.value;
     state.top = Math.max(1, Math.min(50, parseInt($('top').value, 10) || 10));
     state.grids = $('show-grids').checked; state.knife = $('show-knife').checked; state.units = $('show-units').checked;
+    state.wards = $('show-wards').checked; state.cov = $('show-coverage').checked; state.day = $('cov-day').value;
   };
   $('controls').addEventListener('change', (e) => {
     const before = JSON.stringify(filterParams({ top: state.top }));
@@ -123,6 +136,7 @@ function fillControls() {
     } else {
       restyle();
     }
+    loadCoverage();
     e.stopPropagation();
   });
   $('controls').addEventListener('submit', (e) => e.preventDefault());
@@ -133,6 +147,8 @@ function syncControls() {
   $('metric').value = state.metric; $('colour').value = state.colour; $('category').value = state.category;
   $('top').value = state.top;
   $('show-grids').checked = state.grids; $('show-knife').checked = state.knife; $('show-units').checked = state.units;
+  $('show-wards').checked = state.wards; $('show-coverage').checked = state.cov; $('cov-day').value = state.day;
+  $('cov-controls').hidden = !state.cov;
 }
 
 // --- map -------------------------------------------------------------------
@@ -162,12 +178,22 @@ function addLayers() {
   map.addLayer({ id: 'cells-fill', type: 'fill', source: 'cells', 'source-layer': 'cells', paint: { 'fill-color': '#ccc', 'fill-opacity': 0.8 } });
   map.addLayer({ id: 'cells-line', type: 'line', source: 'cells', 'source-layer': 'cells', minzoom: 12,
     paint: { 'line-color': '#ffffff', 'line-width': 0.4, 'line-opacity': 0.6 } });
+  map.addSource('wards', { type: 'geojson', data: meta.wards || emptyFC() });
+  map.addLayer({ id: 'wards-line', type: 'line', source: 'wards',
+    paint: { 'line-color': '#8a94a3', 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 0.4, 14, 1], 'line-opacity': 0.7 } });
   map.addLayer({ id: 'units-line', type: 'line', source: 'units', paint: { 'line-color': '#39414d', 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1, 14, 2.5], 'line-opacity': 0.85 } });
   map.addSource('hotgrids', { type: 'geojson', data: emptyFC() });
   map.addLayer({ id: 'areas-line', type: 'line', source: 'hotgrids', filter: ['==', ['get', 'kind'], 'patrol_area'],
     paint: { 'line-color': '#1d2b53', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 2, 15, 4], 'line-dasharray': [2, 1] } });
   map.addLayer({ id: 'grids-line', type: 'line', source: 'hotgrids', filter: ['==', ['get', 'kind'], 'cell'],
     paint: { 'line-color': '#111827', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1.2, 15, 2.5] } });
+  map.addSource('coverage', { type: 'geojson', data: emptyFC() });
+  const covColour = ['match', ['get', 'status']];
+  for (const [st, col] of COVERAGE) covColour.push(st, col);
+  covColour.push('#9ca3af');
+  map.addLayer({ id: 'coverage-fill', type: 'fill', source: 'coverage', paint: { 'fill-color': covColour, 'fill-opacity': 0.18 } });
+  map.addLayer({ id: 'coverage-line', type: 'line', source: 'coverage',
+    paint: { 'line-color': covColour, 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 2.5, 15, 5] } });
   map.addSource('knife', { type: 'geojson', data: emptyFC() });
   map.addLayer({ id: 'knife-halo', type: 'circle', source: 'knife', paint: { 'circle-radius': 11, 'circle-color': '#ffffff', 'circle-opacity': 0.9 } });
   map.addLayer({ id: 'knife', type: 'circle', source: 'knife',
@@ -213,6 +239,9 @@ function restyle() {
   for (const id of ['grids-line', 'areas-line']) map.setLayoutProperty(id, 'visibility', vis(state.grids));
   for (const id of ['knife', 'knife-halo']) map.setLayoutProperty(id, 'visibility', vis(state.knife));
   map.setLayoutProperty('units-line', 'visibility', vis(state.units));
+  map.setLayoutProperty('wards-line', 'visibility', vis(state.wards));
+  for (const id of ['coverage-fill', 'coverage-line']) map.setLayoutProperty(id, 'visibility', vis(state.cov));
+  $('cov-controls').hidden = !state.cov;
   for (const m of markers) m.getElement().style.display = state.grids ? '' : 'none';
   for (const m of unitLabels) m.getElement().style.display = state.units ? '' : 'none';
   renderLegend();
@@ -367,6 +396,14 @@ function renderLegend() {
   keys.append(el('div', { class: 'key' }, el('span', { class: 'swatch outline' }), el('span', { text: `Top ${state.top} hot grid cell (rank label)` })));
   keys.append(el('div', { class: 'key' }, el('span', { class: 'swatch dashed' }), el('span', { text: 'Patrol area' })));
   keys.append(el('div', { class: 'key' }, el('span', { class: 'swatch knife' }), el('span', { text: 'Knife-point robbery hotspot' })));
+  if (state.wards && meta.wards && meta.wards.features.length) {
+    keys.append(el('div', { class: 'key' }, el('span', { class: 'swatch ward' }), el('span', { text: 'Ward (2013) outline' })));
+  }
+  if (state.cov) {
+    for (const [, col, label] of COVERAGE) {
+      keys.append(el('div', { class: 'key' }, el('span', { class: 'swatch', style: { border: `2px solid ${col}`, background: 'transparent' } }), el('span', { text: 'Patrol area: ' + label.toLowerCase() })));
+    }
+  }
   lg.append(keys);
 }
 
@@ -420,6 +457,8 @@ function updateDownloads() {
   const qs = (fmtName) => new URLSearchParams(filterParams({ top: state.top, format: fmtName })).toString();
   $('download').href = '/api/v1/export?' + qs('geojson');
   $('dl-csv').href = '/api/v1/export?' + qs('csv');
+  $('dl-csvzip').href = '/api/v1/export?' + qs('csv') + '&bundle=zip';
+  $('accuracy').href = '/api/v1/accuracy' + (state.unit ? '?' + new URLSearchParams({ unit: state.unit }).toString() : '');
   $('dl-kml').href = '/api/v1/export?' + qs('kml');
   $('dl-gpkg').href = '/api/v1/export?' + qs('gpkg');
 }
@@ -526,6 +565,100 @@ function setStatus(text, error = false) {
   s.hidden = !text;
 }
 
+// --- patrol coverage ---------------------------------------------------------
+
+let covSeq = 0;
+
+const isoDay = (d) => d.toISOString().slice(0, 10);
+const nextDay = (day) => isoDay(new Date(Date.parse(day + 'T00:00:00Z') + 86400000));
+
+// areaStatus is an area's coverage on the day: the worst of its doses (only
+// those of the chosen band when it has one), or none when no dose is due.
+function areaStatus(rows, area) {
+  let mine = rows.filter((r) => r.area === area);
+  if (state.band && mine.some((r) => r.band === state.band)) mine = mine.filter((r) => r.band === state.band);
+  for (const [st] of COVERAGE) if (mine.some((r) => r.status === st)) return { status: st, rows: mine };
+  return { status: 'none', rows: mine };
+}
+
+function coverageMessage(text) {
+  map.getSource('coverage').setData(emptyFC());
+  $('coverage-list').replaceChildren();
+  $('cov-title').textContent = '';
+  $('cov-status').textContent = text;
+  $('coverage').dataset.loaded = 'true';
+}
+
+// loadCoverage shows, for the chosen unit and day, each area of the unit's
+// agreed plan outlined by its coverage (from the plan's coverage report).
+async function loadCoverage() {
+  if (!map || !map.getSource('coverage')) return; // before the map: start() loads it
+  const box = $('coverage');
+  const seq = ++covSeq;
+  delete box.dataset.loaded;
+  box.hidden = !state.cov;
+  if (!state.cov) {
+    map.getSource('coverage').setData(emptyFC());
+    return;
+  }
+  const units = state.unit ? state.unit.split(',') : [];
+  if (units.length !== 1) {
+    coverageMessage('Choose one unit to see the patrol coverage of its agreed plan.');
+    return;
+  }
+  try {
+    const plans = await api('/api/v1/plans', { unit: units[0], state: 'agreed' });
+    if (seq !== covSeq) return;
+    const span = (p) => [p.from.slice(0, 10), p.to.slice(0, 10)];
+    let day = state.day;
+    let p = day ? plans.find((x) => span(x)[0] <= day && day < span(x)[1]) : plans[0];
+    if (!p) {
+      coverageMessage(day ? `No agreed plan of ${units[0]} covers ${day}.` : `${units[0]} has no agreed plan yet.`);
+      return;
+    }
+    if (!day) { // today, kept inside the plan's period
+      const [from, to] = span(p);
+      day = isoDay(new Date());
+      if (day < from) day = from;
+      if (day >= to) day = isoDay(new Date(Date.parse(to + 'T00:00:00Z') - 86400000));
+      $('cov-day').value = day;
+    }
+    const [areas, cov] = await Promise.all([
+      api(`/api/v1/plans/${p.id}/areas`),
+      api(`/api/v1/plans/${p.id}/coverage`, { from: day, to: nextDay(day) }),
+    ]);
+    if (seq !== covSeq) return;
+    const shownAreas = [];
+    const features = areas.features.filter((f) => f.properties.kind === 'patrol_area').map((f) => {
+      const s = areaStatus(cov.rows, f.properties.patrol_area);
+      shownAreas.push({ area: f.properties.patrol_area, ...s, feature: f });
+      return { ...f, properties: { ...f.properties, status: s.status } };
+    });
+    map.getSource('coverage').setData({ type: 'FeatureCollection', features });
+    $('cov-title').textContent = `plan ${p.id} · ${day}`;
+    const counts = {};
+    for (const a of shownAreas) counts[a.status] = (counts[a.status] || 0) + 1;
+    $('cov-status').textContent = COVERAGE.filter(([st]) => counts[st]).map(([st, , label]) => `${counts[st]} ${label.toLowerCase()}`).join(' · ') || 'No areas.';
+    $('coverage-list').replaceChildren(...shownAreas.map((a) => {
+      const logged = a.rows.map((r) => `${bandLabel(r.band)}: ${r.logged_minutes}/${r.need_minutes} min, ${r.visits}/${r.need_visits} visits`).join('; ');
+      const li = el('li', { 'data-area': a.area, 'data-status': a.status },
+        el('span', {}, el('strong', { text: a.area }), el('span', { class: 'minutes', text: logged || 'no dose due this day' })),
+        el('span', { class: 'status ' + a.status, text: a.status === 'none' ? 'not due' : a.status }));
+      li.addEventListener('click', () => {
+        const b = bboxOf([a.feature]);
+        if (b) map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 120, maxZoom: 15.5, duration: 600 });
+      });
+      return li;
+    }));
+    box.dataset.plan = String(p.id);
+    box.dataset.day = day;
+    box.dataset.loaded = 'true';
+    renderLegend();
+  } catch (err) {
+    if (seq === covSeq) coverageMessage('Could not load coverage: ' + err.message);
+  }
+}
+
 // --- start -------------------------------------------------------------------
 
 async function start() {
@@ -533,8 +666,9 @@ async function start() {
   maplibregl.prewarm(); // start the tile worker while the data loads
   readHash();
   setStatus('Loading…');
-  const [config, units, bands] = await Promise.all([api('/api/v1/config'), api('/api/v1/units'), api('/api/v1/bands')]);
-  meta = { config, units, bands };
+  const [config, units, bands, wards] = await Promise.all([api('/api/v1/config'), api('/api/v1/units'), api('/api/v1/bands'),
+    api('/api/v1/wards').catch(() => null)]);
+  meta = { config, units, bands, wards };
   mark('meta');
   fillControls();
   map = new maplibregl.Map({
@@ -557,6 +691,7 @@ async function start() {
   drawUnitLabels();
   if (!state.view) fitToSelection();
   await reload();
+  await loadCoverage();
 }
 
 start().catch((err) => setStatus('Could not start: ' + err.message, true));
