@@ -72,10 +72,12 @@ func FuzzAPI(f *testing.F) {
 }
 
 // hasParam reports whether q has a parameter named p once JSON has made
-// the name valid UTF-8.
+// the name valid UTF-8 (each invalid byte becomes U+FFFD).
 func hasParam(q url.Values, p string) bool {
 	for k := range q {
-		if strings.ToValidUTF8(k, "\uFFFD") == p {
+		b, _ := json.Marshal(k)
+		var s string
+		if json.Unmarshal(b, &s) == nil && s == p {
 			return true
 		}
 	}

@@ -11,8 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hotgrid/hotgrid/internal/audit"
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
 	"github.com/hotgrid/hotgrid/internal/server"
+	"github.com/hotgrid/hotgrid/web"
 )
 
 // need skips, or fails under CI=true, when a tool is missing.
@@ -43,7 +45,8 @@ func repoRoot(t *testing.T) string {
 
 // TestPlansBrowser walks the plan workflow in headless Chromium: planner
 // proposes, chair agrees, a patrol log is uploaded, coverage shows a
-// missed area (web/e2e/plans.mjs).
+// missed area, on the plans page and as outlines on the map page
+// (web/e2e/plans.mjs).
 func TestPlansBrowser(t *testing.T) {
 	root := repoRoot(t)
 	node, err := exec.LookPath("node")
@@ -56,9 +59,17 @@ func TestPlansBrowser(t *testing.T) {
 	_, err = os.Stat(filepath.Join(root, "web", "node_modules", "playwright-core"))
 	need(t, "playwright-core (cd web && npm ci)", err)
 
+	mapPage, err := web.Dist() // the real map page: step 6 checks its coverage view
+	need(t, "map page (make build)", err)
+
 	e := newAuthEnv(t)
 	e.addUser(t, "planner", hotgrid.RolePlanner, "BE")
 	e.addUser(t, "chair", hotgrid.RoleChair, "")
+	e.api, err = server.New(server.Config{Service: newFake(), Static: mapPage, Version: "test", Location: time.UTC, Now: e.clock.Now,
+		Auth: &server.Auth{Accounts: e.acc, Audit: &audit.Logger{Store: e.trail, Now: e.clock.Now}, Plans: e.plans}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
