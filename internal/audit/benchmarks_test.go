@@ -2,7 +2,9 @@ package audit_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"runtime"
 	"syscall"
 	"testing"
 	"time"
@@ -36,12 +38,16 @@ func BenchmarkHash(b *testing.B) {
 	}
 }
 
-// BenchmarkRecordSQLite is one view's record from 50 concurrent requests,
-// group-committed to SQLite in memory (the demo) or in a file (serve --db,
-// synchronous=FULL); records/commit is the mean batch.
+// BenchmarkRecordSQLite is one view's record from 1 or 50 concurrent
+// requests, group-committed to SQLite in memory (the demo) or in a file
+// (serve --db, synchronous=FULL); records/commit is the mean batch.
 func BenchmarkRecordSQLite(b *testing.B) {
-	for _, where := range []string{"memory", "file"} {
-		b.Run(where, func(b *testing.B) {
+	for _, c := range []struct {
+		where   string
+		writers int
+	}{{"memory", 1}, {"memory", 50}, {"file", 1}, {"file", 50}} {
+		where := c.where
+		b.Run(fmt.Sprintf("%s/writers=%d", c.where, c.writers), func(b *testing.B) {
 			ctx := context.Background()
 			path := sqlite.MemoryPath
 			if where == "file" {
@@ -55,7 +61,11 @@ func BenchmarkRecordSQLite(b *testing.B) {
 			cs := &countBatches{DB: db}
 			l := &audit.Logger{Store: cs}
 			b.ReportAllocs()
-			b.SetParallelism(25)
+			b.SetParallelism(max(c.writers/runtime.GOMAXPROCS(0), 1))
+			if c.writers == 1 {
+				b.SetParallelism(1)
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+			}
 			cpu := cpuTime()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {

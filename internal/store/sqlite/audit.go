@@ -97,15 +97,20 @@ func auditInsertSQL(n int) string {
 	return b.String()
 }
 
-// InsertAuditBatch appends records in one transaction (audit.Batcher), so
-// concurrent requests share one durable commit. Up to auditBatchMax
-// records go in one prepared multi-row INSERT.
+// InsertAuditBatch appends records all or none, in one durable commit
+// (audit.Batcher), so concurrent requests share it. Up to auditBatchMax
+// records go in one prepared multi-row INSERT, which SQLite commits on its
+// own (one statement is one transaction); more take a transaction of
+// several.
 func (d *DB) InsertAuditBatch(ctx context.Context, rs []*hotgrid.AuditRecord) error {
-	// prepared before the transaction: an in-memory database refuses the
+	// prepared before any transaction: an in-memory database refuses the
 	// schema read on another connection while a write is open
 	full, err := d.req.getN(ctx, d.db, min(len(rs), auditBatchMax))
 	if err != nil {
 		return fmt.Errorf("insert audit records: %w", err)
+	}
+	if len(rs) <= auditBatchMax {
+		return insertAuditRows(ctx, full, rs)
 	}
 	last, err := d.req.getN(ctx, d.db, max(len(rs)%auditBatchMax, 1))
 	if err != nil {
@@ -116,28 +121,35 @@ func (d *DB) InsertAuditBatch(ctx context.Context, rs []*hotgrid.AuditRecord) er
 		return fmt.Errorf("insert audit records: %w", err)
 	}
 	defer tx.Rollback()
-	args := make([]any, 0, 10*min(len(rs), auditBatchMax))
-	var objs []byte
 	for len(rs) > 0 {
 		n, st := auditBatchMax, full
 		if len(rs) < auditBatchMax {
 			n, st = len(rs), last
 		}
-		args = args[:0]
-		for _, a := range rs[:n] {
-			objs = audit.AppendJSONStrings(objs[:0], a.Objects)
-			args = append(args, a.Seq, textTime(a.Time), a.User, a.Action, string(objs), a.Recipient, a.Outcome, a.Detail, a.Prev, a.Hash)
-		}
-		_, err = tx.StmtContext(ctx, st).ExecContext(ctx, args...)
-		if isUnique(err) {
-			return hotgrid.Errorf(hotgrid.ECONFLICT, "audit record %d exists", rs[0].Seq)
-		} else if err != nil {
-			return fmt.Errorf("insert audit records %d-%d: %w", rs[0].Seq, rs[n-1].Seq, err)
+		if err := insertAuditRows(ctx, tx.StmtContext(ctx, st), rs[:n]); err != nil {
+			return err
 		}
 		rs = rs[n:]
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("insert audit records: %w", err)
+	}
+	return nil
+}
+
+// insertAuditRows runs the INSERT of len(rs) records.
+func insertAuditRows(ctx context.Context, st *sql.Stmt, rs []*hotgrid.AuditRecord) error {
+	args := make([]any, 0, 10*len(rs))
+	var objs []byte
+	for _, a := range rs {
+		objs = audit.AppendJSONStrings(objs[:0], a.Objects)
+		args = append(args, a.Seq, textTime(a.Time), a.User, a.Action, string(objs), a.Recipient, a.Outcome, a.Detail, a.Prev, a.Hash)
+	}
+	_, err := st.ExecContext(ctx, args...)
+	if isUnique(err) {
+		return hotgrid.Errorf(hotgrid.ECONFLICT, "audit record %d exists", rs[0].Seq)
+	} else if err != nil {
+		return fmt.Errorf("insert audit records %d-%d: %w", rs[0].Seq, rs[len(rs)-1].Seq, err)
 	}
 	return nil
 }
