@@ -12,7 +12,7 @@ start_server
 echo "== wrk -t$threads -d${secs}s, mixed.lua, loopback, $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg) before"
 fail=0
 for c in ${LOAD_CONNS:-50 200}; do
-	out=$(wrk -t"$threads" -c"$c" -d"${secs}s" --latency -s "$root/bench/mixed.lua" "${auth[@]}" "$base" -- "$datafile")
+	out=$(wrk -t"$threads" -c"$c" -d"${secs}s" --latency --timeout 10s -s "$root/bench/mixed.lua" "${auth[@]}" "$base" -- "$datafile")
 	line=$(grep '^mixed:' <<<"$out")
 	printf '%4d connections  %s  (RSS %d MB)\n' "$c" "${line#mixed: }" $(( $(rss_kb) / 1024 ))
 	errs=$(sed -n 's/.*errors \([0-9]*\).*/\1/p' <<<"$line")

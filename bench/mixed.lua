@@ -7,7 +7,8 @@
 -- first script argument (written by bench/load.sh from the running server):
 --   unit <code> / band <name> / cell <h3>
 -- A response that is not 2xx or 3xx counts as an error; done() prints one
--- line:  mixed: <requests> requests, <r/s>, p50 .. ms, p99 .. ms, errors N (non-2xx/3xx N, socket N)
+-- line:  mixed: <requests> requests, <r/s>, p50, p99, max, errors N (non-2xx/3xx, connect, read, write, timeout)
+-- (load.sh and soak.sh run wrk with --timeout 10s: a slower answer counts as a timeout error)
 local minlon, maxlon, minlat, maxlat = -2.21, -1.42, 52.36, 52.66
 local metrics = { "harm", "count", "recency" }
 local units, bands, cells = {}, {}, {}
@@ -70,7 +71,8 @@ function done(summary, latency, requests)
   for _, t in ipairs(threads) do nonok = nonok + (t:get("bad") or 0) end
   local e = summary.errors
   local sock = e.connect + e.read + e.write + e.timeout
-  io.write(string.format("mixed: %d requests, %.0f req/s, p50 %.2f ms, p99 %.2f ms, errors %d (non-2xx/3xx %d, socket %d)\n",
+  io.write(string.format("mixed: %d requests, %.0f req/s, p50 %.2f ms, p99 %.2f ms, max %.0f ms, errors %d (non-2xx/3xx %d, connect %d, read %d, write %d, timeout %d)\n",
     summary.requests, summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, nonok + sock, nonok, sock))
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
+    nonok + sock, nonok, e.connect, e.read, e.write, e.timeout))
 end

@@ -14,7 +14,7 @@ secs=${SOAK_SECONDS:-600}
 conns=${SOAK_CONNS:-20}
 start_server
 warm=$(( secs / 3 < 60 ? secs / 3 : 60 ))
-wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$root/bench/mixed.lua" "${auth[@]}" "$base" -- "$datafile" >"$tmp/wrk.out" 2>&1 &
+wrk -t2 -c"$conns" -d"${secs}s" --latency --timeout 10s -s "$root/bench/mixed.lua" "${auth[@]}" "$base" -- "$datafile" >"$tmp/wrk.out" 2>&1 &
 wrkpid=$!
 echo "soak: ${secs}s at $conns connections; RSS every 10 s (baseline at ${warm}s)"
 base_kb=""; first_kb=$(rss_kb); t=0; max_kb=0
