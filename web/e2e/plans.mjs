@@ -1,7 +1,8 @@
 // Drives the patrol plan workflow in headless Chromium (playwright-core and
 // the system's chromium): a planner signs in, drafts a plan from the
 // ranking and proposes it; the chair signs in and agrees it; the planner
-// uploads a patrol log; the coverage report shows a missed area. Run by the
+// uploads a patrol log; the coverage report shows a missed area, and so
+// does the map page (coverage outlines of the agreed areas). Run by the
 // Go test internal/server TestPlansBrowser:
 //
 //   node e2e/plans.mjs --url http://127.0.0.1:PORT/ --chromium /usr/bin/chromium --out DIR \
@@ -120,6 +121,42 @@ try {
   figures.briefing_polygons = await brief.locator('svg polygon').count();
   check(figures.briefing_polygons > 0, 'briefing has no map');
   await brief.close();
+  // 6. the map page shows the coverage: the agreed plan's areas outlined as covered, short or missed,
+  //    on the day of the patrol and on the next day (nothing logged: missed)
+  const plusDay = (d) => new Date(Date.parse(d + 'T00:00:00Z') + 86400000).toISOString().slice(0, 10);
+  const patrolDay = opt.patrol.slice(0, 10);
+  await page.goto(new URL(`/#unit=${opt.unit}&cov=1&day=${patrolDay}`, base).href);
+  await page.waitForFunction(() => window.__hotgridReady === true && document.querySelector('#coverage')?.dataset.loaded === 'true');
+  check((await page.getAttribute('#coverage', 'data-plan')) === String(planId), 'map coverage is not of plan ' + planId);
+  async function mapCoverage(day) {
+    check((await page.inputValue('#cov-day')) === day, 'coverage day not ' + day);
+    const listed = await page.$$eval('#coverage-list li', (ls) => ls.map((l) => [l.dataset.area, l.dataset.status]));
+    const cov = await page.evaluate(async (u) => (await fetch(u)).json(), `/api/v1/plans/${planId}/coverage?from=${day}&to=${plusDay(day)}`);
+    const worst = (area) => ['missed', 'short', 'covered'].find((s) => cov.rows.some((r) => r.area === area && r.status === s)) || 'none';
+    check(listed.length === figures.areas, `map lists ${listed.length} areas on ${day}, the plan has ${figures.areas}`);
+    for (const [area, status] of listed) check(status === worst(area), `map shows ${area} ${status} on ${day}, the coverage report ${worst(area)}`);
+    const drawn = await page.evaluate(() => window.__hotgrid.map.queryRenderedFeatures({ layers: ['coverage-line'] })
+      .map((f) => [f.properties.patrol_area, f.properties.status, String(f.layer.paint['line-color'])]));
+    check(drawn.length > 0, 'no coverage outlines drawn on ' + day);
+    for (const [area, status] of listed) {
+      check(drawn.some(([a, s]) => a === area && s === status), `${area} (${status}) not outlined on ${day}: ${JSON.stringify(drawn)}`);
+    }
+    return { listed, colours: Object.fromEntries(drawn.map(([, s, c]) => [s, c])) };
+  }
+  const first = await mapCoverage(patrolDay);
+  check(first.listed.some(([, s]) => s === 'covered' || s === 'short'), 'map does not show the patrolled area: ' + JSON.stringify(first.listed));
+  await page.screenshot({ path: join(opt.out, 'map-coverage.png') });
+  const after = plusDay(patrolDay);
+  await page.fill('#cov-day', after);
+  await page.waitForFunction((d) => document.querySelector('#coverage')?.dataset.loaded === 'true' && document.querySelector('#coverage').dataset.day === d, after);
+  const second = await mapCoverage(after);
+  check(second.listed.some(([, s]) => s === 'missed'), 'map shows no missed area the day after: ' + JSON.stringify(second.listed));
+  const patrolled = first.colours.covered || first.colours.short;
+  check(second.colours.missed && patrolled && second.colours.missed !== patrolled, `missed and patrolled areas share a colour: ${JSON.stringify([first.colours, second.colours])}`);
+  check((await page.evaluate(() => location.hash)).includes('day=' + after), 'URL hash lacks the coverage day');
+  figures.map_coverage = { [patrolDay]: first.listed, [after]: second.listed };
+  await page.screenshot({ path: join(opt.out, 'map-coverage-missed.png') });
+
   check(problems.length === 0, 'page errors: ' + problems.join('; '));
   console.log(JSON.stringify(figures));
 } finally {

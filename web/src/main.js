@@ -192,8 +192,11 @@ function addLayers() {
   for (const [st, col] of COVERAGE) covColour.push(st, col);
   covColour.push('#9ca3af');
   map.addLayer({ id: 'coverage-fill', type: 'fill', source: 'coverage', paint: { 'fill-color': covColour, 'fill-opacity': 0.18 } });
-  map.addLayer({ id: 'coverage-line', type: 'line', source: 'coverage',
-    paint: { 'line-color': covColour, 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 2.5, 15, 5] } });
+  // a white casing keeps the status colour readable over hexagons of any colour
+  map.addLayer({ id: 'coverage-casing', type: 'line', source: 'coverage', layout: { 'line-join': 'round' },
+    paint: { 'line-color': '#ffffff', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 5.5, 15, 9] } });
+  map.addLayer({ id: 'coverage-line', type: 'line', source: 'coverage', layout: { 'line-join': 'round' },
+    paint: { 'line-color': covColour, 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 3, 15, 5] } });
   map.addSource('knife', { type: 'geojson', data: emptyFC() });
   map.addLayer({ id: 'knife-halo', type: 'circle', source: 'knife', paint: { 'circle-radius': 11, 'circle-color': '#ffffff', 'circle-opacity': 0.9 } });
   map.addLayer({ id: 'knife', type: 'circle', source: 'knife',
@@ -240,7 +243,7 @@ function restyle() {
   for (const id of ['knife', 'knife-halo']) map.setLayoutProperty(id, 'visibility', vis(state.knife));
   map.setLayoutProperty('units-line', 'visibility', vis(state.units));
   map.setLayoutProperty('wards-line', 'visibility', vis(state.wards));
-  for (const id of ['coverage-fill', 'coverage-line']) map.setLayoutProperty(id, 'visibility', vis(state.cov));
+  for (const id of ['coverage-fill', 'coverage-casing', 'coverage-line']) map.setLayoutProperty(id, 'visibility', vis(state.cov));
   $('cov-controls').hidden = !state.cov;
   for (const m of markers) m.getElement().style.display = state.grids ? '' : 'none';
   for (const m of unitLabels) m.getElement().style.display = state.units ? '' : 'none';
@@ -611,6 +614,8 @@ async function loadCoverage() {
     if (seq !== covSeq) return;
     const span = (p) => [p.from.slice(0, 10), p.to.slice(0, 10)];
     let day = state.day;
+    // the latest agreed of the plans covering the day (a new version agreed later replaces an older one)
+    plans.sort((a, b) => (b.agreed_at || '').localeCompare(a.agreed_at || '') || b.id - a.id);
     let p = day ? plans.find((x) => span(x)[0] <= day && day < span(x)[1]) : plans[0];
     if (!p) {
       coverageMessage(day ? `No agreed plan of ${units[0]} covers ${day}.` : `${units[0]} has no agreed plan yet.`);
