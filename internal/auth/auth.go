@@ -90,7 +90,9 @@ func NewSecret() (string, error) {
 // form stored.
 func HashSecret(secret string) string {
 	h := sha256.Sum256([]byte(secret))
-	return hex.EncodeToString(h[:])
+	var x [2 * sha256.Size]byte
+	hex.Encode(x[:], h[:])
+	return string(x[:])
 }
 
 func validName(name string) error {
@@ -244,9 +246,9 @@ func (s *Service) Login(ctx context.Context, name, password, old string) (*Princ
 // EUNAUTHORIZED. Over an EpochStore a session validated before is answered
 // from memory while nothing has changed (cache.go).
 func (s *Service) Authenticate(ctx context.Context, secret string) (*Principal, error) {
-	none := hotgrid.Errorf(hotgrid.EUNAUTHORIZED, "not signed in")
+	none := func() error { return hotgrid.Errorf(hotgrid.EUNAUTHORIZED, "not signed in") }
 	if secret == "" {
-		return nil, none
+		return nil, none()
 	}
 	id := HashSecret(secret)
 	now := s.now().UTC()
@@ -266,7 +268,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (*Principal, 
 	sess, err := s.Store.Session(ctx, id)
 	if hotgrid.ErrorCode(err) == hotgrid.ENOTFOUND {
 		s.cache.dropSession(id)
-		return nil, none
+		return nil, none()
 	} else if err != nil {
 		return nil, fmt.Errorf("session: %w", err)
 	}
@@ -286,7 +288,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (*Principal, 
 	if hotgrid.ErrorCode(err) == hotgrid.ENOTFOUND || err == nil && u.Disabled {
 		_ = s.Store.DeleteSession(ctx, id)
 		s.forgetSession(id)
-		return nil, none
+		return nil, none()
 	} else if err != nil {
 		return nil, fmt.Errorf("session user: %w", err)
 	}
@@ -344,9 +346,9 @@ func (s *Service) CreateToken(ctx context.Context, u *hotgrid.User, name string)
 
 // AuthenticateToken resolves an API token; tokens of disabled accounts fail.
 func (s *Service) AuthenticateToken(ctx context.Context, secret string) (*Principal, error) {
-	bad := hotgrid.Errorf(hotgrid.EUNAUTHORIZED, "invalid API token")
+	bad := func() error { return hotgrid.Errorf(hotgrid.EUNAUTHORIZED, "invalid API token") }
 	if secret == "" {
-		return nil, bad
+		return nil, bad()
 	}
 	id := HashSecret(secret)
 	gen := s.gen.Load()
@@ -361,13 +363,13 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (*Princi
 	}
 	t, err := s.Store.Token(ctx, id)
 	if hotgrid.ErrorCode(err) == hotgrid.ENOTFOUND {
-		return nil, bad
+		return nil, bad()
 	} else if err != nil {
 		return nil, fmt.Errorf("token: %w", err)
 	}
 	u, err := s.Store.UserByID(ctx, t.UserID)
 	if hotgrid.ErrorCode(err) == hotgrid.ENOTFOUND || err == nil && u.Disabled {
-		return nil, bad
+		return nil, bad()
 	} else if err != nil {
 		return nil, fmt.Errorf("token user: %w", err)
 	}

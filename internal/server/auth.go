@@ -129,41 +129,43 @@ func (a *API) match(method, path string) (*route, map[string]string, []string) {
 	return nil, nil, allowed
 }
 
+// matchPattern matches a path against a route pattern segment by segment,
+// allocating only the parameters it finds.
 func matchPattern(pattern, path string) (map[string]string, bool) {
-	ps, xs := strings.Split(pattern, "/"), strings.Split(path, "/")
 	var params map[string]string
-	for i, p := range ps {
+	set := func(name, v string) {
+		if params == nil {
+			params = map[string]string{}
+		}
+		params[name] = v
+	}
+	pathDone := false
+	for {
+		p, pRest, pMore := strings.Cut(pattern, "/")
+		if pathDone {
+			return nil, false
+		}
 		if strings.HasPrefix(p, "{") && strings.HasSuffix(p, "...}") {
-			if i >= len(xs) {
-				return nil, false
-			}
-			if params == nil {
-				params = map[string]string{}
-			}
-			params[p[1:len(p)-4]] = strings.Join(xs[i:], "/")
+			set(p[1:len(p)-4], path) // the rest of the path
 			return params, true
 		}
-		if i >= len(xs) {
-			return nil, false
-		}
+		x, xRest, xMore := strings.Cut(path, "/")
 		if strings.HasPrefix(p, "{") && strings.HasSuffix(p, "}") {
-			if xs[i] == "" {
+			if x == "" {
 				return nil, false
 			}
-			if params == nil {
-				params = map[string]string{}
-			}
-			params[p[1:len(p)-1]] = xs[i]
-			continue
-		}
-		if p != xs[i] {
+			set(p[1:len(p)-1], x)
+		} else if p != x {
 			return nil, false
 		}
+		if !pMore {
+			if xMore {
+				return nil, false
+			}
+			return params, true
+		}
+		pattern, path, pathDone = pRest, xRest, !xMore
 	}
-	if len(ps) != len(xs) {
-		return nil, false
-	}
-	return params, true
 }
 
 // dispatch runs one request through the route table: find the route,
@@ -228,13 +230,13 @@ func (a *API) principal(ctx context.Context, r Request) (*auth.Principal, error)
 			return nil, nil
 		}
 		p, err := a.auth.Accounts.AuthenticateToken(ctx, strings.TrimSpace(tok))
-		if hotgrid.ErrorCode(err) == hotgrid.EUNAUTHORIZED {
+		if err != nil && hotgrid.ErrorCode(err) == hotgrid.EUNAUTHORIZED {
 			return nil, nil
 		}
 		return p, err
 	}
 	p, err := a.auth.Accounts.Authenticate(ctx, r.SessionCookie)
-	if hotgrid.ErrorCode(err) == hotgrid.EUNAUTHORIZED {
+	if err != nil && hotgrid.ErrorCode(err) == hotgrid.EUNAUTHORIZED {
 		return nil, nil
 	}
 	return p, err
@@ -388,24 +390,26 @@ func (a *API) record(ctx context.Context, c *call, action, outcome, detail strin
 	if a.auth == nil || a.auth.Audit == nil {
 		return nil
 	}
-	objs := []string{c.Method + " " + c.Path}
+	objs := make([]string, 1, 3+len(c.units)+len(c.audit.Objects))
 	if q := c.Query.Encode(); q != "" {
-		objs[0] += "?" + q
+		objs[0] = c.Method + " " + c.Path + "?" + q
+	} else {
+		objs[0] = c.Method + " " + c.Path
 	}
 	for _, u := range c.units {
 		objs = append(objs, "unit:"+u)
 	}
 	if c.plan != nil {
-		objs = append(objs, fmt.Sprintf("plan:%d", c.plan.ID))
+		objs = append(objs, "plan:"+strconv.FormatInt(c.plan.ID, 10))
 	}
 	objs = append(objs, c.audit.Objects...)
 	if c.audit.Detail != "" {
 		detail = c.audit.Detail
 	}
-	e := audit.Entry{User: c.user(), Action: action, Objects: objs, Recipient: c.audit.Recipient, Outcome: outcome, Detail: detail}
 	if c.RemoteAddr != "" {
-		e.Objects = append(e.Objects, "remote:"+c.RemoteAddr)
+		objs = append(objs, "remote:"+c.RemoteAddr)
 	}
+	e := audit.Entry{User: c.user(), Action: action, Objects: objs, Recipient: c.audit.Recipient, Outcome: outcome, Detail: detail}
 	_, err := a.auth.Audit.Record(ctx, e)
 	return err
 }

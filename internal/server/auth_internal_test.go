@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/hotgrid/hotgrid/internal/auth"
@@ -38,6 +39,15 @@ func TestMatchPattern(t *testing.T) {
 		{"/tiles/{rest...}", "/tiles/1/2/3.mvt", true, "1/2/3.mvt"},
 		{"/{rest...}", "/", true, ""},
 		{"/healthz", "/healthz/", false, ""},
+		{"/healthz", "/healthz", true, ""},
+		{"/tiles/{rest...}", "/tiles", false, ""},
+		{"/tiles/{rest...}", "/tiles/", true, ""},
+		{"/{rest...}", "/a/b/", true, "a/b/"},
+		{"/api/v1/plans/{id}/agree", "/api/v1/plans/7/agree", true, "7"},
+		{"/api/v1/plans/{id}/agree", "/api/v1/plans//agree", false, ""},
+		{"/api/v1/plans/{id}/agree", "/api/v1/plans/7", false, ""},
+		{"/api/v1/units", "/api/v1/units/x", false, ""},
+		{"/api/v1/units", "api/v1/units", false, ""},
 	} {
 		ps, ok := matchPattern(c.pattern, c.path)
 		if ok != c.ok {
@@ -49,4 +59,60 @@ func TestMatchPattern(t *testing.T) {
 			}
 		}
 	}
+}
+
+// splitMatch is the first matchPattern (split both on "/"): the reference
+// the allocation-free one must agree with.
+func splitMatch(pattern, path string) (map[string]string, bool) {
+	ps, xs := strings.Split(pattern, "/"), strings.Split(path, "/")
+	params := map[string]string{}
+	for i, p := range ps {
+		if strings.HasPrefix(p, "{") && strings.HasSuffix(p, "...}") {
+			if i >= len(xs) {
+				return nil, false
+			}
+			params[p[1:len(p)-4]] = strings.Join(xs[i:], "/")
+			return params, true
+		}
+		if i >= len(xs) {
+			return nil, false
+		}
+		if strings.HasPrefix(p, "{") && strings.HasSuffix(p, "}") {
+			if xs[i] == "" {
+				return nil, false
+			}
+			params[p[1:len(p)-1]] = xs[i]
+			continue
+		}
+		if p != xs[i] {
+			return nil, false
+		}
+	}
+	return params, len(ps) == len(xs)
+}
+
+func FuzzMatchPattern(f *testing.F) {
+	for _, p := range []string{"/healthz", "/tiles/{zxy...}", "/{file...}", "/api/v1/plans/{id}", "/api/v1/plans/{id}/agree"} {
+		for _, x := range []string{"/", "", "/healthz", "/healthz/", "/tiles", "/tiles/1/2/3.mvt", "/api/v1/plans/3", "/api/v1/plans//agree", "//"} {
+			f.Add(p, x)
+		}
+	}
+	f.Fuzz(func(t *testing.T, pattern, path string) {
+		got, ok := matchPattern(pattern, path)
+		want, wantOK := splitMatch(pattern, path)
+		if ok != wantOK {
+			t.Fatalf("%q %q: %v, want %v", pattern, path, ok, wantOK)
+		}
+		if !ok {
+			return
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%q %q: params %v, want %v", pattern, path, got, want)
+		}
+		for k, v := range want {
+			if got[k] != v {
+				t.Fatalf("%q %q: params %v, want %v", pattern, path, got, want)
+			}
+		}
+	})
 }
