@@ -28,7 +28,7 @@ type backtestEnv struct {
 	bt    *server.Backtest
 }
 
-func newBacktestEnv(t *testing.T, authCfg *server.Auth) *backtestEnv {
+func newBacktestEnv(t testing.TB, authCfg *server.Auth) *backtestEnv {
 	t.Helper()
 	d := syntheticOffences(t, 12000)
 	eng, err := score.NewEngine(score.Config{Units: d.units, Weights: d.weights, Version: "test"}, d.scan)
