@@ -4,7 +4,11 @@
 #      returns a fixed body of the same size (the yardstick);
 #   2. random tiles over the force area (tiles.lua);
 #   3. first render of the map page in headless Chromium (web/e2e/map.mjs).
-# Needs bin/hotgrid (make build) and wrk; chromium/node are optional.
+# Beside each wrk figure it prints the server's CPU time per request (user +
+# system from /proc/PID/stat over the run): the machine is shared, so req/s
+# measures the others' load as much as ours.
+# Needs bin/hotgrid (make build; BIN=path for another build) and wrk;
+# chromium/node are optional.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 PORT=${PORT:-18080}
@@ -13,7 +17,9 @@ DURATION=${DURATION:-10s}
 CONNS=${CONNS:-50}
 THREADS=${THREADS:-2}
 command -v wrk >/dev/null || { echo "bench-http: wrk not installed (apt-get install wrk)" >&2; exit 1; }
-[ -x bin/hotgrid ] || { echo "bench-http: bin/hotgrid missing (make build)" >&2; exit 1; }
+BIN=${BIN:-bin/hotgrid}
+BARE_BIN=${BARE_BIN:-bin/bench-bare}
+[ -x "$BIN" ] || { echo "bench-http: $BIN missing (make build)" >&2; exit 1; }
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -24,8 +30,9 @@ wait_up() { # url
   echo "bench-http: $1 did not come up" >&2; exit 1
 }
 
-./bin/hotgrid serve --addr "127.0.0.1:$PORT" --log-level warn &
+"$BIN" serve --addr "127.0.0.1:$PORT" --log-level warn &
 pids+=($!)
+hotpid=$!
 wait_up "http://127.0.0.1:$PORT/healthz"
 # every route but /healthz and /login needs an account: sign in with the demo
 # viewer; curl and wrk send its session cookie (each view is also audited)
@@ -38,27 +45,45 @@ size=$(curl -fsS "${auth[@]}" "http://127.0.0.1:$PORT/api/v1/hotgrids" | wc -c)
 gzsize=$(curl -fsS "${auth[@]}" -H 'Accept-Encoding: gzip' "http://127.0.0.1:$PORT/api/v1/hotgrids" | wc -c)
 curl -fsS "${auth[@]}" -o /dev/null "http://127.0.0.1:$PORT/api/v1/summary"
 
-go build -o bin/bench-bare ./internal/server/benchhttp/bare
-./bin/bench-bare -addr "127.0.0.1:$BARE_PORT" -size "$size" &
+go build -o "$BARE_BIN" ./internal/server/benchhttp/bare
+"$BARE_BIN" -addr "127.0.0.1:$BARE_PORT" -size "$size" &
 pids+=($!)
+barepid=$!
 wait_up "http://127.0.0.1:$BARE_PORT/"
-./bin/bench-bare -addr "127.0.0.1:$((BARE_PORT + 1))" -size "$gzsize" &
+"$BARE_BIN" -addr "127.0.0.1:$((BARE_PORT + 1))" -size "$gzsize" &
 pids+=($!)
+baregzpid=$!
 wait_up "http://127.0.0.1:$((BARE_PORT + 1))/"
 
-summary() { # label, wrk output
-  local rps p99
+cputicks() { # pid: user+system clock ticks so far
+  awk '{print $14 + $15}' "/proc/$1/stat"
+}
+run() { # pid, wrk args...: wrk output, then "cpu-ticks <n>" for pid over the run
+  local pid=$1 t0 out
+  shift
+  t0=$(cputicks "$pid")
+  out=$(wrk "$@")
+  echo "$out"
+  echo "cpu-ticks $(($(cputicks "$pid") - t0))"
+}
+hz=$(getconf CLK_TCK)
+summary() { # label, run output
+  local rps p99 n ticks
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$2")
   p99=$(awk '$1=="99%" {print $2}' <<<"$2")
-  printf '%-34s %10s req/s   p99 %s\n' "$1" "$rps" "$p99"
+  n=$(awk '/requests in/ {print $1}' <<<"$2")
+  ticks=$(awk '$1=="cpu-ticks" {print $2}' <<<"$2")
+  printf '%-34s %10s req/s   p99 %-9s server CPU %s µs/req\n' "$1" "$rps" "$p99" \
+    "$(awk -v t="$ticks" -v hz="$hz" -v n="$n" 'BEGIN { if (n > 0) printf "%.1f", t / hz * 1e6 / n; else print "?" }')"
 }
 
 echo "== wrk -t$THREADS -c$CONNS -d$DURATION on loopback ($(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)), body $size bytes ($gzsize gzipped)"
-hot=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "${auth[@]}" "http://127.0.0.1:$PORT/api/v1/hotgrids")
-bare=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$BARE_PORT/")
-hotgz=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "${auth[@]}" -H 'Accept-Encoding: gzip' "http://127.0.0.1:$PORT/api/v1/hotgrids")
-baregz=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$((BARE_PORT + 1))/")
-tiles=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "${auth[@]}" -s internal/server/benchhttp/tiles.lua "http://127.0.0.1:$PORT")
+w=(-t"$THREADS" -c"$CONNS" -d"$DURATION" --latency)
+hot=$(run "$hotpid" "${w[@]}" "${auth[@]}" "http://127.0.0.1:$PORT/api/v1/hotgrids")
+bare=$(run "$barepid" "${w[@]}" "http://127.0.0.1:$BARE_PORT/")
+hotgz=$(run "$hotpid" "${w[@]}" "${auth[@]}" -H 'Accept-Encoding: gzip' "http://127.0.0.1:$PORT/api/v1/hotgrids")
+baregz=$(run "$baregzpid" "${w[@]}" "http://127.0.0.1:$((BARE_PORT + 1))/")
+tiles=$(run "$hotpid" "${w[@]}" "${auth[@]}" -s internal/server/benchhttp/tiles.lua "http://127.0.0.1:$PORT")
 summary "GET /api/v1/hotgrids" "$hot"
 summary "bare fiber, same body size" "$bare"
 summary "GET /api/v1/hotgrids (gzip)" "$hotgz"
