@@ -33,16 +33,7 @@ fi
 # Gi*
 gi=$("$tmp/compare" gistar -dir "$shared/reference/gistar-golden" -reps 20)
 if command -v Rscript >/dev/null && Rscript -e 'suppressMessages(library(spdep))' >/dev/null 2>&1; then
-	rt=$(Rscript -e '
-		suppressMessages(library(spdep)); d <- commandArgs(TRUE)[1]
-		cells <- read.csv(file.path(d, "cells.csv"), colClasses = c("character", "numeric"))
-		nbs <- read.csv(file.path(d, "neighbours.csv"), colClasses = "character")
-		i <- match(nbs$h3, cells$h3); j <- match(nbs$neighbour, cells$h3)
-		nb <- lapply(seq_len(nrow(cells)), function(k) sort(j[i == k]))
-		nb <- lapply(nb, function(v) if (length(v)) as.integer(v) else 0L)
-		class(nb) <- "nb"; lw <- nb2listw(include.self(nb), style = "B")
-		t <- replicate(20, system.time(localG(cells$value, lw))[["elapsed"]])
-		cat(sprintf("median_seconds=%.6f\n", median(t)))' "$shared/reference/gistar-golden")
+	rt=$(Rscript "$root/bench/gistar.R" "$shared/reference/gistar-golden")
 	row "Gi*, 9,468 cells (ms per run)" "$(awk -v s="$(kv median_seconds "$gi")" 'BEGIN{printf "%.2f", s*1000}')" \
 		"spdep $(Rscript -e 'cat(as.character(packageVersion("spdep")))') localG $(awk -v s="$(kv median_seconds "$rt")" 'BEGIN{printf "%.2f", s*1000}')" \
 		"$(awk -v a="$(kv median_seconds "$gi")" -v b="$(kv median_seconds "$rt")" 'BEGIN{printf "%.2fx", b/a}')"
