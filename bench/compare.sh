@@ -12,7 +12,7 @@ source "$(dirname "$0")/lib.sh"
 secs=${BENCH_SECONDS:-5}
 shared=$root/../shared
 rows=()
-row() { rows+=("$(printf '%-34s | %-22s | %-28s | %s' "$@")"); }
+row() { rows+=("$(printf '%-46s | %-12s | %-28s | %s' "$@")"); }
 kv() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<<"$2"; }
 
 go build -o "$tmp/compare" "$root/bench/compare"
@@ -78,5 +78,5 @@ http_row "GET /tiles/13/4052/2687.mvt" "/tiles/13/4052/2687.mvt"
 
 echo
 echo "hotgrid side by side ($(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)); ratio > 1: hotgrid faster"
-printf '%-34s | %-22s | %-28s | %s\n' "comparison" "hotgrid" "other" "ratio"
+printf '%-46s | %-12s | %-28s | %s\n' "comparison" "hotgrid" "other" "ratio"
 printf '%s\n' "${rows[@]}"
