@@ -92,10 +92,15 @@ func TestIngestSIGKILL(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, 9))
 	crashDB := filepath.Join(dir, "crash.db")
 	killed := 0
-	for i := 0; i < kills; i++ {
-		// Kill moments spread over the clean run's duration (process start
-		// and store opening included), so some land mid-file.
-		delay := time.Duration(rng.Int64N(int64(took) + 1))
+	// Kill moments spread over the clean run's duration (process start and
+	// store opening included), earliest first: the store goes from empty
+	// through partly loaded to complete as the restarts proceed.
+	delays := make([]time.Duration, kills)
+	for i := range delays {
+		delays[i] = time.Duration(rng.Int64N(int64(took) + 1))
+	}
+	sort.Slice(delays, func(i, j int) bool { return delays[i] < delays[j] })
+	for i, delay := range delays {
 		if kill(t, bin, crashDB, inputs, delay) {
 			killed++
 		}
