@@ -1,6 +1,10 @@
 # hotgrid build. `make run` builds everything (including the map page) and
 # serves the embedded default data; `make test` runs every test.
 GO      ?= go
+# go.mod names the toolchain (a Go patch release with the standard library's
+# security fixes); the machine's go.env may say GOTOOLCHAIN=local, so let the
+# go command fetch that toolchain from the module proxy when it is newer.
+export GOTOOLCHAIN ?= auto
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 PKGS    := ./...
