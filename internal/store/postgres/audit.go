@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -40,18 +42,59 @@ func (db *DB) InsertAudit(ctx context.Context, r *hotgrid.AuditRecord) error {
 	return insertAudit(ctx, db.pool, r)
 }
 
-// InsertAuditBatch appends records in one transaction, all or none
-// (audit.Batcher), so concurrent requests share one commit; ECONFLICT when
-// a Seq is taken.
+// auditBatchMax is the most records one INSERT statement carries.
+const auditBatchMax = 32
+
+// InsertAuditBatch appends records all or none, in one commit
+// (audit.Batcher), so concurrent requests share it; ECONFLICT when a Seq is
+// taken. Up to auditBatchMax records are one multi-row INSERT, a
+// transaction of its own and one round trip; more take a transaction of
+// several.
 func (db *DB) InsertAuditBatch(ctx context.Context, rs []*hotgrid.AuditRecord) error {
+	if len(rs) <= auditBatchMax {
+		return insertAuditRows(ctx, db.pool, rs)
+	}
 	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		for _, r := range rs {
-			if err := insertAudit(ctx, tx, r); err != nil {
+		for i := 0; i < len(rs); i += auditBatchMax {
+			if err := insertAuditRows(ctx, tx, rs[i:min(i+auditBatchMax, len(rs))]); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// insertAuditRows inserts records with one statement.
+func insertAuditRows(ctx context.Context, db execer, rs []*hotgrid.AuditRecord) error {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO audit (` + auditCols + `, at) VALUES `)
+	args := make([]any, 0, 11*len(rs))
+	for i, r := range rs {
+		if i > 0 {
+			q.WriteByte(',')
+		}
+		q.WriteByte('(')
+		for j := range 11 {
+			if j > 0 {
+				q.WriteByte(',')
+			}
+			q.WriteByte('$')
+			q.WriteString(strconv.Itoa(11*i + j + 1))
+		}
+		q.WriteByte(')')
+		objs := r.Objects
+		if objs == nil {
+			objs = []string{}
+		}
+		args = append(args, r.Seq, r.Time.UnixNano(), r.User, r.Action, objs, r.Recipient, r.Outcome, r.Detail, r.Prev, r.Hash, r.Time)
+	}
+	_, err := db.Exec(ctx, q.String(), args...)
+	if isUniqueViolation(err) {
+		return hotgrid.Errorf(hotgrid.ECONFLICT, "audit record %d exists", rs[0].Seq)
+	} else if err != nil {
+		return fmt.Errorf("insert audit records %d-%d: %w", rs[0].Seq, rs[len(rs)-1].Seq, err)
+	}
+	return nil
 }
 
 // execer is a pool or a transaction.
