@@ -314,7 +314,9 @@ func (a *API) scopeUnits(ctx context.Context, rt *route, c *call) ([]string, err
 			return []string{c.p.User.Unit}, nil
 		}
 		var us []string
-		for _, u := range strings.Split(v, ",") {
+		for rest, more := v, true; more; {
+			var u string
+			u, rest, more = strings.Cut(rest, ",")
 			if u = strings.TrimSpace(u); u != "" {
 				us = append(us, a.canonicalUnit(u))
 			}
