@@ -21,13 +21,16 @@ import (
 // deleted (logout, expiry, a disable ending every session). A cached entry
 // is used only while the epoch is still the one it was validated at;
 // otherwise it is validated against the store again. Changes made through
-// this Service also drop the entries they concern at once.
+// this Service (logout, Disable, ResetPassword, SetRole, a login ending the
+// old session) also bump a local generation that stales every entry at
+// once, and drop the entries they concern.
 //
-// How the epoch is read decides how soon another process's change is seen:
+// How the epoch is read decides how soon another process's change is seen
+// (README.md has the measured costs):
 //
-//   - SQLite and the in-memory store: one small read of the epoch on every
-//     request (a prepared single-row SELECT), so a change committed by any
-//     process ends access on the next request;
+//   - a SQLite file: one prepared single-row SELECT on every request, so a
+//     change committed by any process ends access on the next request; a
+//     private in-memory store and MemStore count changes in memory;
 //   - PostgreSQL (EpochWatcher): the epoch arrives by LISTEN/NOTIFY, sent
 //     in the transaction of the change, so there is no read per request; a
 //     change reaches this process when its notification does (a
