@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/hotgrid/hotgrid/internal/audit"
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
 	"github.com/hotgrid/hotgrid/internal/store/sqlite"
+	"github.com/hotgrid/hotgrid/internal/testenv"
 )
 
 func BenchmarkRecordMem(b *testing.B) {
@@ -92,10 +92,4 @@ func (c *countBatches) InsertAuditBatch(ctx context.Context, rs []*hotgrid.Audit
 	return c.DB.InsertAuditBatch(ctx, rs)
 }
 
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+func cpuTime() time.Duration { return testenv.CPUTime() }

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // database/sql driver "sqlite"
+
+	"github.com/hotgrid/hotgrid/internal/testenv"
 )
 
 // kills is how many times ingest is killed; files how many national files
@@ -286,21 +288,5 @@ func pickFiles(t *testing.T, root string) []string {
 	return out
 }
 
-// repoRoot walks up from the working directory to the directory of go.mod.
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-}
+// repoRoot returns the directory of go.mod (see testenv.RepoRoot).
+func repoRoot(t *testing.T) string { return testenv.RepoRoot(t) }

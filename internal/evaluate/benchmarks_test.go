@@ -2,25 +2,18 @@ package evaluate
 
 import (
 	"context"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/hotgrid/hotgrid/internal/testenv"
 )
 
 // cpuTime returns the process's user plus system CPU time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+func cpuTime() time.Duration { return testenv.CPUTime() }
 
 // reportCPU reports CPU milliseconds per op since start: on the shared
 // 2-core machine wall time mostly measures the other processes.
-func reportCPU(b *testing.B, start time.Duration) {
-	b.ReportMetric(float64(cpuTime()-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
-}
+func reportCPU(b *testing.B, start time.Duration) { testenv.ReportCPU(b, start) }
 
 // BenchmarkNationalBacktest is the whole national backtest of the README:
 // train 2025-01, test 2025-02, every force (force boundaries), groups all,

@@ -3,12 +3,12 @@ package export_test
 import (
 	"context"
 	"io"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/hotgrid/hotgrid/internal/export"
 	"github.com/hotgrid/hotgrid/internal/export/exporttest"
+	"github.com/hotgrid/hotgrid/internal/testenv"
 )
 
 // benchmarkWrite exports in as format to io.Discard. Besides wall time it
@@ -29,13 +29,7 @@ func benchmarkWrite(b *testing.B, format string, in export.Input) {
 	b.ReportMetric(float64(len(in.Cells)), "cells")
 }
 
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+func cpuTime() time.Duration { return testenv.CPUTime() }
 
 // The synthetic input is every res-9 cell of a box around the West
 // Midlands (-2.2..-1.42, 52.35..52.66: about 19,000 cells, twice the

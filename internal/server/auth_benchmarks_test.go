@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/url"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/hotgrid/hotgrid/internal/plan"
 	"github.com/hotgrid/hotgrid/internal/server"
 	"github.com/hotgrid/hotgrid/internal/store/sqlite"
+	"github.com/hotgrid/hotgrid/internal/testenv"
 )
 
 // benchAuthAPI is the core over the fake service with accounts and the
@@ -86,15 +86,7 @@ func benchView(b *testing.B, path string) {
 
 // cpuTime is the process's user+system CPU time: on the shared machine
 // wall time mostly measures the others' load.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+func cpuTime() time.Duration { return testenv.CPUTime() }
 
 // reportCPU adds cpu-µs/op, the process CPU time per operation since start.
-func reportCPU(b *testing.B, start time.Duration) {
-	b.ReportMetric(float64((cpuTime()-start).Nanoseconds())/1e3/float64(b.N), "cpu-µs/op")
-}
+func reportCPU(b *testing.B, start time.Duration) { testenv.ReportCPU(b, start) }

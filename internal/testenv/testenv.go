@@ -8,7 +8,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // Unavailable skips t with the reason, or fails it when CI=true.
@@ -58,4 +60,21 @@ func Tool(t testing.TB, name string) string {
 		Unavailable(t, "%s not installed (%v)", name, err)
 	}
 	return p
+}
+
+// CPUTime returns the process's user plus system CPU time. Benchmarks on a
+// shared machine report it beside wall time, which mostly measures the
+// other processes.
+func CPUTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// ReportCPU reports the CPU milliseconds per op since start (a CPUTime
+// reading) as the metric "cpu-ms/op".
+func ReportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(CPUTime()-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 }

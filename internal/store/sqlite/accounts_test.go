@@ -3,7 +3,6 @@ package sqlite_test
 import (
 	"context"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/hotgrid/hotgrid/internal/auth/authtest"
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
 	"github.com/hotgrid/hotgrid/internal/store/sqlite"
+	"github.com/hotgrid/hotgrid/internal/testenv"
 )
 
 // TestAuthCrossProcess: two handles on one SQLite file, as a server and
@@ -134,10 +134,4 @@ func BenchmarkAuthenticate(b *testing.B) {
 // noEpoch hides AuthEpoch: the Service then reads the store every time.
 type noEpoch struct{ hotgrid.AccountStore }
 
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+func cpuTime() time.Duration { return testenv.CPUTime() }
