@@ -5,7 +5,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net"
 	"strings"
 	"testing"
 
@@ -69,29 +68,7 @@ func TestServeBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- server.NewServer(api, server.Options{}).Serve(ctx, ln) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	}()
-	api.Warm(ctx)
-
-	f := browsertest.Run(t, "demo", "http://"+ln.Addr().String()+"/", "--user", "demo", "--password", DemoPassword)
-	if n, _ := f["hexagons_first"].(float64); n <= 0 {
-		t.Fatalf("no hexagons drawn: %v", f)
-	}
-	if n, _ := f["wards_drawn"].(float64); n <= 0 {
-		t.Fatalf("no ward outlines drawn: %v", f)
-	}
-	if n, _ := f["accuracy_charts"].(float64); n <= 0 {
-		t.Fatalf("accuracy report has no charts: %v", f)
-	}
+	f := browsertest.Run(t, "demo", browsertest.Serve(t, api), "--user", "demo", "--password", DemoPassword)
+	browsertest.CheckMap(t, f)
 	t.Logf("first render %v ms in headless Chromium (demo data)", f["first_render_ms"])
 }

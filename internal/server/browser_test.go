@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"net"
 	"testing"
 
 	"github.com/hotgrid/hotgrid/data"
@@ -44,29 +43,6 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- server.NewServer(a, server.Options{}).Serve(ctx, ln) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	}()
-	a.Warm(ctx)
-
-	f := browsertest.Run(t, "synthetic", "http://"+ln.Addr().String()+"/", "--user", "viewer", "--password", browserPassword)
-	if n, _ := f["hexagons_first"].(float64); n <= 0 {
-		t.Fatalf("no hexagons drawn: %v", f)
-	}
-	if n, _ := f["wards_drawn"].(float64); n <= 0 {
-		t.Fatalf("no ward outlines drawn: %v", f)
-	}
-	if n, _ := f["accuracy_charts"].(float64); n <= 0 {
-		t.Fatalf("accuracy report has no charts: %v", f)
-	}
+	f := browsertest.Run(t, "synthetic", browsertest.Serve(t, a), "--user", "viewer", "--password", browserPassword)
+	browsertest.CheckMap(t, f)
 }

@@ -10,12 +10,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hotgrid/hotgrid/internal/server"
 )
 
 // Root returns the repository root: the nearest directory holding go.mod.
@@ -114,4 +117,37 @@ func Run(t testing.TB, name, baseURL string, args ...string) map[string]any {
 	t.Logf("browser figures: %s", lines[len(lines)-1])
 	t.Logf("screenshots in %s", out)
 	return figures
+}
+
+// Serve puts api on a loopback port for the rest of the test, warms its
+// first answers and returns the page's base URL. Cleanup stops the server
+// and fails the test if it did not stop cleanly.
+func Serve(t testing.TB, api *server.API) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- server.NewServer(api, server.Options{}).Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	})
+	api.Warm(ctx)
+	return "http://" + ln.Addr().String() + "/"
+}
+
+// CheckMap fails the test unless map.mjs saw hexagons, ward outlines and
+// an accuracy report with charts.
+func CheckMap(t testing.TB, f map[string]any) {
+	t.Helper()
+	for _, k := range []string{"hexagons_first", "wards_drawn", "accuracy_charts"} {
+		if n, _ := f[k].(float64); n <= 0 {
+			t.Fatalf("%s = %v: %v", k, f[k], f)
+		}
+	}
 }
