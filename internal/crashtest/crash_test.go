@@ -238,10 +238,10 @@ func perFile(t *testing.T, db string) map[string]int {
 	defer d.Close()
 	out := map[string]int{}
 	var n int
-	if err := d.QueryRow(`SELECT count(*) FROM sqlite_master WHERE name = 'sources'`).Scan(&n); err != nil || n == 0 {
+	if err := d.QueryRow(`SELECT count(*) FROM sqlite_master WHERE name = 'offence_blocks'`).Scan(&n); err != nil || n == 0 {
 		return out // killed before the schema was made
 	}
-	rows, err := d.Query(`SELECT s.hash, (SELECT count(*) FROM offences o WHERE o.source_id = s.id) FROM sources s`)
+	rows, err := d.Query(`SELECT s.hash, (SELECT coalesce(sum(b.n), 0) FROM offence_blocks b WHERE b.source_id = s.id) FROM sources s`)
 	if err != nil {
 		t.Fatalf("count offences per file: %v", err)
 	}

@@ -371,6 +371,7 @@ type fileRun struct {
 	seed   maphash.Seed
 	seen   map[uint64]int32 // hash of Crime ID -> first line
 	header []string
+	offset int64 // the end of the last row taken, for progress
 }
 
 // prepare detects the format, reads the header and builds the row parser.
@@ -433,64 +434,6 @@ func london() *time.Location {
 	return loc
 }
 
-// fill reads every row, putting offences and recording rejections.
-func (r *fileRun) fill(put func(*hotgrid.Offence) error) error {
-	var o hotgrid.Offence
-	for n := 0; ; n++ {
-		start := r.cr.InputOffset()
-		rec, err := r.cr.Read()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			if err := r.parseError(pe, start); err != nil {
-				return err
-			}
-			continue
-		} else if err != nil {
-			return fmt.Errorf("%s: line %d: %w", r.name, r.line(), err)
-		}
-		line, _ := r.cr.FieldPos(0)
-		r.sum.RowsRead++
-		o = hotgrid.Offence{Source: hotgrid.Source{File: r.name, Hash: r.sp.hash, Row: line}}
-		rj := r.parser.parse(rec, &o)
-		if rj.ok() {
-			rj = r.place(&o)
-		}
-		if !rj.ok() {
-			if err := r.reject(line, rj, start); err != nil {
-				return err
-			}
-			continue
-		}
-		if o.ID == "" {
-			o.ID = r.sp.hash + ":" + strconv.Itoa(line)
-		} else {
-			r.checkDuplicate(o.ID, line)
-		}
-		if err := put(&o); err != nil {
-			return err
-		}
-		r.sum.Accepted++
-		r.sum.PerForce[o.Force]++
-		if o.Unit == hotgrid.OutsideUnits {
-			r.sum.PerUnit[hotgrid.UnitOutsideLabel]++
-		} else {
-			r.sum.PerUnit[o.Unit]++
-		}
-		if n&4095 == 0 {
-			r.in.progress(r)
-		}
-	}
-}
-
-// line is the reader's current line, for errors outside a record.
-func (r *fileRun) line() int {
-	l, _ := r.cr.FieldPos(0)
-	return l
-}
-
 // place sets the H3 cell and, unless the file named one, the unit.
 func (r *fileRun) place(o *hotgrid.Offence) reject {
 	cell, err := geo.CellAt(o.Lon, o.Lat, hotgrid.StoreResolution)
@@ -517,24 +460,6 @@ func (r *fileRun) checkDuplicate(id string, line int) {
 	r.seen[h] = int32(line)
 }
 
-// parseError turns a CSV syntax error into a rejection of its line. When
-// the error spans several lines the reader has swallowed rows it cannot
-// give back, so the file fails instead.
-func (r *fileRun) parseError(pe *csv.ParseError, start int64) error {
-	r.sum.RowsRead++
-	if pe.Line > pe.StartLine {
-		return fmt.Errorf("%s: line %d: a quoted field opened on line %d is not closed properly (%v at line %d, column %d), so the rows up to line %d cannot be read; fix the quoting",
-			r.name, pe.StartLine, pe.StartLine, pe.Err, pe.Line, pe.Column, pe.Line)
-	}
-	kind := ReasonStrayQuote
-	if !errors.Is(pe.Err, csv.ErrBareQuote) && !errors.Is(pe.Err, csv.ErrQuote) {
-		kind = "bad CSV"
-	}
-	raw := r.sp.raw(start, r.cr.InputOffset())
-	field := fmt.Sprintf("%s (column %d)", r.fieldAt(raw, pe.Column), pe.Column)
-	return r.reject(pe.StartLine, rejectf(field, kind, "%v", pe.Err), start)
-}
-
 // fieldAt names the header field holding byte column col (1-based) of a
 // one-line raw record, counting delimiters outside quotes.
 func (r *fileRun) fieldAt(raw string, col int) string {
@@ -557,13 +482,13 @@ func (r *fileRun) fieldAt(raw string, col int) string {
 }
 
 // reject records one rejected row; in strict mode it fails the file.
-func (r *fileRun) reject(line int, rj reject, start int64) error {
+func (r *fileRun) reject(line int, rj reject, start, end int64) error {
 	rej := hotgrid.Rejection{File: r.name, Line: line, Field: rj.field, Reason: rj.kind + ": " + rj.detail}
 	r.sum.Rejected++
 	r.sum.RejectedByReason[rj.kind]++
 	r.sum.RejectExamples = appendExamples(r.sum.RejectExamples, rej.Error())
 	if r.in.Rejects != nil {
-		rej.Record = r.sp.raw(start, r.cr.InputOffset())
+		rej.Record = r.sp.raw(start, end)
 		if err := r.in.writeReject(rej); err != nil {
 			return err
 		}
@@ -605,7 +530,7 @@ func (in *Ingester) progress(r *fileRun) {
 	if in.Progress == nil || r.sp.size == 0 {
 		return
 	}
-	pct := float64(r.cr.InputOffset()) * 100 / float64(r.sp.size)
+	pct := float64(r.offset) * 100 / float64(r.sp.size)
 	fmt.Fprintf(in.Progress, "\r%-40.40s %5.1f%% %9d rows %7d rejected", r.name, pct, r.sum.RowsRead, r.sum.Rejected)
 }
 

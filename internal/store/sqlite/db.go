@@ -48,6 +48,7 @@ type DB struct {
 
 	ingestMu sync.Mutex // serialises ingests on ingest
 	ingest   *sql.Conn  // the ingest connection, made on first use
+	keys     *keySet    // stored offence keys, loaded by the first ingest (ingestMu)
 
 	req reqState // the request path's prepared statements and in-memory auth epoch (accounts.go)
 }

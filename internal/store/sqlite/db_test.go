@@ -51,7 +51,7 @@ func TestOpenTwice(t *testing.T) {
 		t.Fatalf("reopen: %v", err)
 	}
 	defer db.Close()
-	const want = 6 // 1 offences; 2-4 plans, accounts, audit; 5 offence keys and names; 6 auth epoch
+	const want = 7 // 1 offences; 2-4 plans, accounts, audit; 5 offence keys and names; 6 auth epoch; 7 offence blocks
 	v, err := db.SchemaVersion(ctx)
 	if err != nil || v != want {
 		t.Errorf("schema version %d (%v), want %d", v, err, want)
@@ -60,7 +60,7 @@ func TestOpenTwice(t *testing.T) {
 	if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n != want {
 		t.Errorf("%d migration rows (%v), want %d", n, err, want)
 	}
-	if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM offences`).Scan(&n); err != nil || n != 1 {
+	if err := db.SQL().QueryRowContext(ctx, `SELECT sum(n) FROM offence_blocks`).Scan(&n); err != nil || n != 1 {
 		t.Errorf("%d offences after reopen (%v), want 1", n, err)
 	}
 	var mode string

@@ -67,8 +67,9 @@ func migrations() []migration {
 	INSERT INTO meta (key, value) VALUES ('data_version', 0);`,
 		migratePlans, migrateAccounts, migrateAudit, // 2-4: plans.go, accounts.go, audit.go
 	),
-		migration{fn: migrateOffenceKeys}, // 5: schema.go
-		migration{sql: migrateAuthEpoch},  // 6: accounts.go
+		migration{fn: migrateOffenceKeys},   // 5: schema.go
+		migration{sql: migrateAuthEpoch},    // 6: accounts.go
+		migration{fn: migrateOffenceBlocks}, // 7: schema.go, blocks.go
 	)
 }
 

@@ -14,7 +14,7 @@ import (
 // overlaps [f.From, f.To) and that is in one of f.Units (when given; "" is
 // the outside-units code) and of f.Force (when given). Offences come in
 // insertion order. The offence passed to fn is reused between calls; fn
-// must not call the store.
+// must not call the store. Only blocks whose spans can match are read.
 func (d *DB) ScanOffences(ctx context.Context, f hotgrid.OffenceFilter, fn func(*hotgrid.Offence) error) error {
 	srcs, err := d.sourceNames(ctx)
 	if err != nil {
@@ -30,49 +30,105 @@ func (d *DB) ScanOffences(ctx context.Context, f hotgrid.OffenceFilter, fn func(
 		return fmt.Errorf("scan offences: %w", err)
 	}
 	defer rows.Close()
-
-	var (
-		o                           hotgrid.Offence
-		srcID, from, to, cell       int64
-		monthOnly, weapon           int64
-		force, category, code, unit int64
-		outcome                     int64
-		id, lsoa, location          sql.RawBytes
-		idBlob                      bool
-		intern                      = newInterner()
-	)
+	sc := &scanner{d: d, f: f, fn: fn, names: names, intern: newInterner(), units: make(map[string]bool, len(f.Units))}
+	for _, u := range f.Units {
+		sc.units[u] = true
+	}
 	for rows.Next() {
-		if err := rows.Scan(&idBlob, &id, &srcID, &o.Source.Row, &force, &from, &to, &monthOnly, &category, &code,
-			&weapon, &o.Lon, &o.Lat, &lsoa, &location, &unit, &outcome, &cell); err != nil {
+		var (
+			id, srcID int64
+			data      sql.RawBytes
+		)
+		if err := rows.Scan(&id, &srcID, &data); err != nil {
 			return fmt.Errorf("scan offences: %w", err)
 		}
 		s := srcs[srcID]
-		o.ID = scannedID(id, idBlob)
-		o.Source.File, o.Source.Hash = s.Name, s.Hash
-		if !names.has(force, category, code, unit, outcome) {
-			if names, err = d.names(ctx); err != nil { // added by an ingest since the scan began
-				return err
-			}
-		}
-		o.Force = names[force]
-		o.From, o.To = d.fromUnix(from), d.fromUnix(to)
-		o.MonthOnly = monthOnly != 0
-		o.Category = names[category]
-		o.OffenceCode = names[code]
-		o.Weapon = hotgrid.Weapon(weapon)
-		o.LSOA = intern.get(lsoa)
-		o.Location = string(location)
-		o.Unit = names[unit]
-		o.Outcome = names[outcome]
-		o.Cell = uint64(cell)
-		if err := fn(&o); err != nil {
-			return err
+		sc.o.Source.File, sc.o.Source.Hash = s.Name, s.Hash
+		if err := sc.block(ctx, data); err != nil {
+			return fmt.Errorf("scan offences: block %d: %w", id, err)
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("scan offences: %w", err)
 	}
 	return nil
+}
+
+// scanner turns the offences of blocks into hotgrid offences.
+type scanner struct {
+	d      *DB
+	f      hotgrid.OffenceFilter
+	fn     func(*hotgrid.Offence) error
+	names  nameMap
+	intern *interner
+	units  map[string]bool
+	r      blockReader
+	s      stored
+	o      hotgrid.Offence
+}
+
+// block calls fn for each offence of a rows blob that the filter keeps.
+func (sc *scanner) block(ctx context.Context, data []byte) error {
+	if err := sc.r.reset(data); err != nil {
+		return err
+	}
+	s := &sc.s
+	for sc.r.next(s) {
+		if !sc.keepTime(s) {
+			continue
+		}
+		if !sc.names.has(s.force, s.category, s.code, s.unit, s.outcome) {
+			var err error
+			if sc.names, err = sc.d.names(ctx); err != nil { // added by an ingest since the scan began
+				return err
+			}
+		}
+		if !sc.keepNames(s) {
+			continue
+		}
+		sc.fill(s)
+		if err := sc.fn(&sc.o); err != nil {
+			return err
+		}
+	}
+	return sc.r.Err()
+}
+
+// keepTime reports whether the offence's window overlaps [From, To): a
+// window [from, to) overlaps when it starts before To and ends after From;
+// an instant (from = to) when it is at or after From.
+func (sc *scanner) keepTime(s *stored) bool {
+	if !sc.f.To.IsZero() && s.from >= sc.f.To.Unix() {
+		return false
+	}
+	if from := sc.f.From; !from.IsZero() && s.to <= from.Unix() && s.from < from.Unix() {
+		return false
+	}
+	return true
+}
+
+// keepNames applies the unit and force filters.
+func (sc *scanner) keepNames(s *stored) bool {
+	if len(sc.units) > 0 && !sc.units[sc.names[s.unit]] {
+		return false
+	}
+	return sc.f.Force == "" || sc.names[s.force] == sc.f.Force
+}
+
+// fill sets the scanned offence from s (the source is set per block).
+func (sc *scanner) fill(s *stored) {
+	o, names := &sc.o, sc.names
+	o.ID = scannedID(s.id, s.idBlob)
+	o.Source.Row = int(s.row)
+	o.Force, o.Category, o.OffenceCode = names[s.force], names[s.category], names[s.code]
+	o.Unit, o.Outcome = names[s.unit], names[s.outcome]
+	o.From, o.To = sc.d.fromUnix(s.from), sc.d.fromUnix(s.to)
+	o.MonthOnly = s.monthOnly
+	o.Weapon = hotgrid.Weapon(s.weapon)
+	o.Lon, o.Lat = s.lon, s.lat
+	o.LSOA = sc.intern.get(s.lsoa)
+	o.Location = sc.intern.get(s.location)
+	o.Cell = s.cell
 }
 
 // scannedID returns a stored ID as text (see storedID).
@@ -83,42 +139,44 @@ func scannedID(b []byte, blob bool) string {
 	return string(b)
 }
 
-// scanQuery builds the SELECT for a filter.
+// scanQuery builds the SELECT of the blocks that can hold offences the
+// filter keeps, from their spans and names.
 func scanQuery(f hotgrid.OffenceFilter) (string, []any) {
 	var (
 		where []string
 		args  []any
 	)
 	if !f.To.IsZero() {
-		where = append(where, "from_ts < ?")
+		where = append(where, "min_from < ?")
 		args = append(args, f.To.Unix())
 	}
 	if !f.From.IsZero() {
-		// A window [from, to) overlaps when it ends after From; an instant
-		// (from = to) when it is at or after From.
-		where = append(where, "(to_ts > ? OR from_ts >= ?)")
+		where = append(where, "(max_to > ? OR max_from >= ?)")
 		args = append(args, f.From.Unix(), f.From.Unix())
 	}
 	if len(f.Units) > 0 {
-		where = append(where, "unit IN (SELECT id FROM offence_names WHERE name IN (?"+strings.Repeat(",?", len(f.Units)-1)+"))")
+		where = append(where, blockHasName(len(f.Units)))
 		for _, u := range f.Units {
 			args = append(args, u)
 		}
 	}
 	if f.Force != "" {
-		where = append(where, "force = (SELECT id FROM offence_names WHERE name = ?)")
+		where = append(where, blockHasName(1))
 		args = append(args, f.Force)
 	}
-	q := "SELECT " + selectColumns + " FROM offences"
+	q := "SELECT id, source_id, rows FROM offence_blocks"
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	return q + " ORDER BY rowid", args
+	return q + " ORDER BY id", args
 }
 
-// selectColumns are the scanned columns, in Scan order.
-const selectColumns = "typeof(id) = 'blob', id, source_id, source_row, force, from_ts, to_ts, month_only, category, code, " +
-	"weapon, lon, lat, lsoa, location, unit, outcome, cell"
+// blockHasName is a condition on offence_blocks: the block holds one of n
+// names (bound after it).
+func blockHasName(n int) string {
+	return "id IN (SELECT block FROM offence_block_names WHERE name IN (SELECT id FROM offence_names WHERE name IN (?" +
+		strings.Repeat(",?", n-1) + ")))"
+}
 
 // interner keeps one copy of each repeated string value of a scan.
 type interner struct{ m map[string]string }

@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -118,21 +117,9 @@ func rekey(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-// idKey is the home key of an offence ID in its stored form (storedID): a
-// 32-byte police.uk Crime ID (itself a SHA-256) gives its first 8 bytes,
-// any other ID the first 8 bytes of its SHA-256; the top bit is cleared so
-// keys are non-negative.
-func idKey(stored any) int64 {
-	switch v := stored.(type) {
-	case []byte:
-		return keyOf(v)
-	case string:
-		return keyOf([]byte(v))
-	}
-	panic(fmt.Sprintf("idKey of %T", stored))
-}
-
-// keyOf is idKey of stored bytes (a blob or the text). Any 32 bytes are
+// keyOf is the schema-5 home key of a stored ID (a blob or the text): a
+// 32-byte ID gives its first 8 bytes, any other ID the first 8 bytes of
+// its SHA-256, top bit cleared. Any 32 bytes are
 // taken as they are: a 32-character text ID hashes poorly, which probing
 // absorbs.
 func keyOf(b []byte) int64 {
@@ -152,14 +139,136 @@ func nextKey(k int64) int64 {
 	return k + 1
 }
 
-// sameID reports whether a stored ID (blob flag and bytes) is id in its
-// stored form.
-func sameID(blob bool, b []byte, id any) bool {
-	switch v := id.(type) {
-	case []byte:
-		return blob && bytes.Equal(b, v)
-	case string:
-		return !blob && string(b) == v
+// offenceBlocksSchema creates the block tables (see blocks.go).
+const offenceBlocksSchema = `CREATE TABLE offence_blocks (
+	id        INTEGER PRIMARY KEY AUTOINCREMENT,
+	source_id INTEGER NOT NULL REFERENCES sources(id),
+	n         INTEGER NOT NULL,
+	min_from  INTEGER NOT NULL,
+	max_from  INTEGER NOT NULL,
+	max_to    INTEGER NOT NULL,
+	min_cell  INTEGER NOT NULL,
+	max_cell  INTEGER NOT NULL,
+	keys      BLOB    NOT NULL,
+	rows      BLOB    NOT NULL
+);
+CREATE INDEX offence_blocks_time ON offence_blocks(min_from, max_to);
+CREATE INDEX offence_blocks_cell ON offence_blocks(min_cell, max_cell);
+CREATE INDEX offence_blocks_source ON offence_blocks(source_id);
+CREATE TABLE offence_block_names (
+	name  INTEGER NOT NULL,
+	block INTEGER NOT NULL,
+	PRIMARY KEY (name, block)
+) WITHOUT ROWID;
+CREATE INDEX offence_block_names_block ON offence_block_names(block);`
+
+// migrateOffenceBlocks (migration 7) moves the offences table into
+// blocks: stored offences are copied in insertion order, one block per
+// run of up to blockRows offences of one source, then the table and its
+// five indexes are dropped.
+func migrateOffenceBlocks(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, offenceBlocksSchema); err != nil {
+		return fmt.Errorf("create offence blocks: %w", err)
 	}
-	return false
+	if err := copyToBlocks(ctx, tx); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DROP TABLE offences`); err != nil {
+		return fmt.Errorf("drop offences: %w", err)
+	}
+	return nil
+}
+
+// copyPage is how many offences copyToBlocks reads at a time.
+const copyPage = 65536
+
+// copyToBlocks writes the rows of the offences table as blocks, a page at
+// a time so memory stays bounded whatever the table's size.
+func copyToBlocks(ctx context.Context, tx *sql.Tx) error {
+	var (
+		b       = newBlock()
+		src     int64
+		after   int64
+		page    []stored
+		pageSrc []int64
+	)
+	for {
+		var err error
+		page, pageSrc, after, err = readOffencePage(ctx, tx, after, page[:0], pageSrc[:0])
+		if err != nil {
+			return err
+		}
+		if len(page) == 0 {
+			break
+		}
+		for i := range page {
+			if b.n == blockRows || (b.n > 0 && pageSrc[i] != src) {
+				if _, err := insertBlock(ctx, tx, src, b); err != nil {
+					return err
+				}
+				b.reset()
+			}
+			src = pageSrc[i]
+			b.add(&page[i], keyOfID(page[i].idBlob, page[i].id))
+		}
+	}
+	if b.n > 0 {
+		if _, err := insertBlock(ctx, tx, src, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readOffencePage reads up to copyPage offences of the old table after
+// rowid after, appending them and their source ids; it returns the last
+// rowid read.
+func readOffencePage(ctx context.Context, tx *sql.Tx, after int64, page []stored, srcs []int64) ([]stored, []int64, int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT rowid, typeof(id) = 'blob', id, source_id, source_row, force, from_ts, to_ts,
+		month_only, category, code, weapon, lon, lat, lsoa, location, unit, outcome, cell
+		FROM offences WHERE rowid > ? ORDER BY rowid LIMIT ?`, after, copyPage)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("copy offences: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			s         stored
+			src, cell int64
+		)
+		if err := rows.Scan(&after, &s.idBlob, &s.id, &src, &s.row, &s.force, &s.from, &s.to, &s.monthOnly, &s.category,
+			&s.code, &s.weapon, &s.lon, &s.lat, &s.lsoa, &s.location, &s.unit, &s.outcome, &cell); err != nil {
+			return nil, nil, 0, fmt.Errorf("copy offences: %w", err)
+		}
+		s.cell = uint64(cell)
+		page = append(page, s)
+		srcs = append(srcs, src)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, 0, fmt.Errorf("copy offences: %w", err)
+	}
+	return page, srcs, after, nil
+}
+
+// insertBlock stores b (and the names it adds) for source srcID and
+// returns the block's id.
+func insertBlock(ctx context.Context, tx *sql.Tx, srcID int64, b *block) (int64, error) {
+	for _, n := range b.newNames {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO offence_names (id, name) VALUES (?, ?)`, n.id, n.name); err != nil {
+			return 0, fmt.Errorf("add name %q: %w", n.name, err)
+		}
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO offence_blocks (source_id, n, min_from, max_from, max_to, min_cell, max_cell, keys, rows)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		srcID, b.n, b.minFrom, b.maxFrom, b.maxTo, int64(b.minCell), int64(b.maxCell), b.keys, b.rows).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("insert offence block: %w", err)
+	}
+	for _, n := range b.names.ids {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO offence_block_names (name, block) VALUES (?, ?)`, n, id); err != nil {
+			return 0, fmt.Errorf("index offence block: %w", err)
+		}
+	}
+	return id, nil
 }

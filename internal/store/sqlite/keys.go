@@ -1,0 +1,180 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"fmt"
+)
+
+// keySet holds the ID key of every stored offence, so ingest finds
+// duplicates in memory instead of probing an index per offence. It is
+// loaded from the blocks' keys columns and kept up to date by ingest: the
+// ingest lock guards it. Keys added by the open ingest transaction are
+// logged, so a failed file or a rolled-back batch takes them out again.
+type keySet struct {
+	keys    keyTable
+	through int64   // the largest block id whose keys are loaded
+	log     []idKey // keys added since the last commit, in order
+}
+
+// newKeySet returns an empty set.
+func newKeySet() *keySet {
+	return &keySet{}
+}
+
+// refresh loads the keys of blocks stored after those already loaded
+// (written by another process, or a new set). It runs inside the ingest
+// transaction, which holds the write lock, so no block can appear between
+// refresh and the transaction's writes.
+func (s *keySet) refresh(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, keys FROM offence_blocks WHERE id > ? ORDER BY id`, s.through)
+	if err != nil {
+		return fmt.Errorf("load offence keys: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id   int64
+			keys sql.RawBytes
+		)
+		if err := rows.Scan(&id, &keys); err != nil {
+			return fmt.Errorf("load offence keys: %w", err)
+		}
+		if len(keys)%keySize != 0 {
+			return fmt.Errorf("load offence keys: block %d: %w: keys blob of %d bytes", id, errCorrupt, len(keys))
+		}
+		for i := 0; i < len(keys); i += keySize {
+			s.keys.insert(idKey(keys[i : i+keySize]))
+		}
+		s.through = id
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("load offence keys: %w", err)
+	}
+	return nil
+}
+
+// add records k and reports whether it was new.
+func (s *keySet) add(k idKey) bool {
+	if !s.keys.insert(k) {
+		return false
+	}
+	s.log = append(s.log, k)
+	return true
+}
+
+// mark is the position undo returns to.
+func (s *keySet) mark() int { return len(s.log) }
+
+// undo removes the keys added since mark m.
+func (s *keySet) undo(m int) {
+	for _, k := range s.log[m:] {
+		s.keys.remove(k)
+	}
+	s.log = s.log[:m]
+}
+
+// commit keeps the logged keys; through is the largest block id stored.
+func (s *keySet) commit(through int64) {
+	s.log = s.log[:0]
+	s.through = max(s.through, through)
+}
+
+// keyTable is a set of keys in an open-addressing hash table with linear
+// probing: keys are SHA-256 output, so their first bytes are the hash. It
+// holds 16 bytes a slot at most 3/4 full, a third of a Go map's footprint,
+// and an insert touches one cache line instead of several.
+type keyTable struct {
+	slots []idKey // a power of two of them; the zero key marks a free slot
+	n     int     // keys in slots
+	zero  bool    // the zero key is in the set (it cannot be stored in slots)
+}
+
+// home is the slot a key hashes to.
+func (t *keyTable) home(k *idKey) int {
+	return int(binary.LittleEndian.Uint64(k[:8]) & uint64(len(t.slots)-1))
+}
+
+// find returns the slot holding k, or the free slot where it would go.
+func (t *keyTable) find(k *idKey) (int, bool) {
+	mask := len(t.slots) - 1
+	for i := t.home(k); ; i = (i + 1) & mask {
+		switch t.slots[i] {
+		case *k:
+			return i, true
+		case idKey{}:
+			return i, false
+		}
+	}
+}
+
+// insert adds k and reports whether it was new.
+func (t *keyTable) insert(k idKey) bool {
+	if k == (idKey{}) {
+		added := !t.zero
+		t.zero = true
+		return added
+	}
+	if (t.n+1)*4 > len(t.slots)*3 {
+		t.grow()
+	}
+	i, ok := t.find(&k)
+	if ok {
+		return false
+	}
+	t.slots[i] = k
+	t.n++
+	return true
+}
+
+// grow doubles the table (it starts at 1024 slots).
+func (t *keyTable) grow() {
+	old := t.slots
+	t.slots = make([]idKey, max(1024, 2*len(old)))
+	for i := range old {
+		if old[i] != (idKey{}) {
+			j, _ := t.find(&old[i])
+			t.slots[j] = old[i]
+		}
+	}
+}
+
+// remove deletes k, shifting back the keys probed past its slot.
+func (t *keyTable) remove(k idKey) {
+	if k == (idKey{}) {
+		t.zero = false
+		return
+	}
+	if len(t.slots) == 0 {
+		return
+	}
+	i, ok := t.find(&k)
+	if !ok {
+		return
+	}
+	mask := len(t.slots) - 1
+	for j := (i + 1) & mask; t.slots[j] != (idKey{}); j = (j + 1) & mask {
+		h := t.home(&t.slots[j])
+		// The key at j stays unless its home is outside the run (i, j].
+		if (i < j && i < h && h <= j) || (i > j && (i < h || h <= j)) {
+			continue
+		}
+		t.slots[i] = t.slots[j]
+		i = j
+	}
+	t.slots[i] = idKey{}
+	t.n--
+}
+
+// has reports whether k is in the set.
+func (t *keyTable) has(k idKey) bool {
+	if k == (idKey{}) {
+		return t.zero
+	}
+	if len(t.slots) == 0 {
+		return false
+	}
+	_, ok := t.find(&k)
+	return ok
+}
