@@ -312,11 +312,11 @@ type spooled struct {
 	err  error
 }
 
-// prefetch reads the files one ahead of the consumer on its own
+// prefetch reads the files up to two ahead of the consumer on its own
 // goroutine. The channel closes after the last file or when ctx ends.
 func prefetch(ctx context.Context, paths []string) <-chan spooled {
-	out := make(chan spooled) // unbuffered: one file in hand, one being read
-	free := make(chan *bytes.Buffer, 2)
+	out := make(chan spooled, 1) // one file in hand, one waiting, one being read
+	free := make(chan *bytes.Buffer, 3)
 	go func() {
 		defer close(out)
 		for _, p := range paths {
@@ -371,7 +371,8 @@ type fileRun struct {
 	seed   maphash.Seed
 	seen   map[uint64]int32 // hash of Crime ID -> first line
 	header []string
-	offset int64 // the end of the last row taken, for progress
+	offset int64                 // the end of the last row taken, for progress
+	places map[[2]float64]placed // points placed (parsing stage only)
 }
 
 // prepare detects the format, reads the header and builds the row parser.
@@ -387,7 +388,8 @@ func (in *Ingester) prepare(sp *spool, name, format string, m *Mapping) (*fileRu
 			return nil, fmt.Errorf("%s: line 1: header is not the data.police.uk street-level header and no mapping was given (use --format mapped --mapping FILE): %.120q", name, first)
 		}
 	}
-	run := &fileRun{in: in, sp: sp, name: name, format: format, seed: maphash.MakeSeed(), seen: make(map[uint64]int32)}
+	run := &fileRun{in: in, sp: sp, name: name, format: format, seed: maphash.MakeSeed(), seen: make(map[uint64]int32),
+		places: make(map[[2]float64]placed)}
 	cr := csv.NewReader(sp.body())
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
@@ -435,17 +437,40 @@ func london() *time.Location {
 }
 
 // place sets the H3 cell and, unless the file named one, the unit.
+// Places are cached by coordinates: police.uk snaps offences to a fixed
+// set of anonymised points, so most rows repeat a point already placed.
 func (r *fileRun) place(o *hotgrid.Offence) reject {
-	cell, err := geo.CellAt(o.Lon, o.Lat, hotgrid.StoreResolution)
-	if err != nil {
-		return rejectf("(coordinates)", ReasonBadCoordinate, "%v", err)
+	key := [2]float64{o.Lon, o.Lat}
+	p, ok := r.places[key]
+	if !ok {
+		cell, err := geo.CellAt(o.Lon, o.Lat, hotgrid.StoreResolution)
+		if err != nil {
+			return rejectf("(coordinates)", ReasonBadCoordinate, "%v", err)
+		}
+		p = placed{cell: cell}
+		if r.in.Units != nil {
+			p.unit = r.in.Units.Locate(o.Lon, o.Lat)
+		}
+		if len(r.places) >= maxPlaces {
+			clear(r.places)
+		}
+		r.places[key] = p
 	}
-	o.Cell = cell
-	if o.Unit == "" && r.in.Units != nil {
-		o.Unit = r.in.Units.Locate(o.Lon, o.Lat)
+	o.Cell = p.cell
+	if o.Unit == "" {
+		o.Unit = p.unit
 	}
 	return reject{}
 }
+
+// placed is where a point is: its H3 cell and unit.
+type placed struct {
+	cell uint64
+	unit string
+}
+
+// maxPlaces bounds a file's cache of placed points.
+const maxPlaces = 1 << 16
 
 // checkDuplicate records a Crime ID seen earlier in the same file. The
 // store keeps the first row; the summary reports the repeat.

@@ -3,13 +3,14 @@ package ingest
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/klauspost/compress/gzip" // a faster drop-in for compress/gzip
 )
 
 // memoryLimit is the largest decompressed file kept in memory; larger files
