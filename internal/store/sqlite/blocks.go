@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Offences are stored in blocks (migration 7): one offence_blocks row holds
@@ -153,8 +154,18 @@ type nameSet struct {
 	ids  []int64
 }
 
+// maxBitName bounds the ids kept in the bitmap; larger ones (never seen
+// in practice: ids count the distinct names) are looked up in ids.
+const maxBitName = 1 << 16
+
 // add puts id in the set.
 func (n *nameSet) add(id int64) {
+	if id < 0 || id >= maxBitName {
+		if !slices.Contains(n.ids, id) {
+			n.ids = append(n.ids, id)
+		}
+		return
+	}
 	w, bit := int(id>>6), uint64(1)<<(id&63)
 	if w >= len(n.bits) {
 		n.bits = append(n.bits, make([]uint64, w+1-len(n.bits))...)
