@@ -175,11 +175,20 @@ type fileStore interface {
 // ingestSpool parses a read file into st; rec, when not nil, then records
 // the file's final counts.
 func (in *Ingester) ingestSpool(ctx context.Context, st fileStore, rec hotgrid.SourceRecorder, sp *spool, name, format string, m *Mapping) (Summary, error) {
-	sum := NewSummary()
 	run, err := in.prepare(sp, name, format, m)
-	if err != nil {
-		return sum.failed(name, err), err
+	if run != nil {
+		defer run.halt()
 	}
+	return in.ingestRun(ctx, st, rec, run, name, err)
+}
+
+// ingestRun stores a prepared file (perr: why preparing it failed).
+func (in *Ingester) ingestRun(ctx context.Context, st fileStore, rec hotgrid.SourceRecorder, run *fileRun, name string, perr error) (Summary, error) {
+	sum := NewSummary()
+	if perr != nil {
+		return sum.failed(name, perr), perr
+	}
+	sp := run.sp
 	run.sum = &sum
 	src := hotgrid.SourceFile{Name: name, Hash: sp.hash, Format: run.format, IngestedAt: time.Now()}
 	added, err := st.IngestFile(ctx, src, run.fill)
@@ -252,7 +261,7 @@ func (in *Ingester) IngestFiles(ctx context.Context, paths []string, format stri
 		}
 	}()
 	batcher, _ := in.Store.(hotgrid.IngestBatcher)
-	for f := range prefetch(ctx, paths) {
+	for f := range in.readyAhead(ctx, paths, format, m) {
 		if f.err != nil {
 			s := NewSummary()
 			sums = append(sums, s.failed(f.name, f.err))
@@ -264,7 +273,7 @@ func (in *Ingester) IngestFiles(ctx context.Context, paths []string, format stri
 		if batcher != nil && batch == nil {
 			b, err := batcher.BeginIngest(ctx)
 			if err != nil {
-				f.sp.Close()
+				f.release()
 				s := NewSummary()
 				sums = append(sums, s.failed(f.name, err))
 				errs = append(errs, fmt.Errorf("%s: %w", f.name, err))
@@ -275,8 +284,8 @@ func (in *Ingester) IngestFiles(ctx context.Context, paths []string, format stri
 		if batch != nil {
 			st, rec = batch, batch
 		}
-		s, err := in.ingestSpool(ctx, st, rec, f.sp, f.name, format, m)
-		f.sp.Close()
+		s, err := in.ingestRun(ctx, st, rec, f.run, f.name, f.perr)
+		f.release()
 		sums = append(sums, s)
 		if err != nil {
 			errs = append(errs, err)
@@ -302,6 +311,60 @@ func (s *Summary) batchFailed(err error) {
 	for i := range s.Files {
 		s.Files[i].Added, s.Files[i].Duplicates = 0, 0
 		s.Files[i].Error = "commit: " + err.Error()
+	}
+}
+
+// ready is a read file whose parsing has started (or why preparing it
+// failed: perr).
+type ready struct {
+	spooled
+	run  *fileRun
+	perr error
+}
+
+// readyAhead prepares each file prefetch reads and starts parsing it, one
+// file ahead of the consumer, so the parsing stage runs on while the
+// consumer finishes storing the file before. The consumer must release
+// every file it takes.
+func (in *Ingester) readyAhead(ctx context.Context, paths []string, format string, m *Mapping) <-chan ready {
+	out := make(chan ready)
+	go func() {
+		defer close(out)
+		files := prefetch(ctx, paths)
+		for f := range files {
+			r := ready{spooled: f}
+			if f.err == nil {
+				r.run, r.perr = in.prepare(f.sp, f.name, format, m)
+				if r.perr == nil {
+					r.run.start()
+				}
+			}
+			select {
+			case out <- r:
+			case <-ctx.Done():
+				r.release()
+				for f := range files {
+					f.release()
+				}
+				return
+			}
+		}
+	}()
+	return out
+}
+
+// release stops the file's parsing and frees its bytes.
+func (r ready) release() {
+	if r.run != nil {
+		r.run.halt()
+	}
+	r.spooled.release()
+}
+
+// release frees the read file's bytes.
+func (f spooled) release() {
+	if f.sp != nil {
+		f.sp.Close()
 	}
 }
 
@@ -371,7 +434,11 @@ type fileRun struct {
 	seed   maphash.Seed
 	seen   map[uint64]int32 // hash of Crime ID -> first line
 	header []string
-	offset int64                 // the end of the last row taken, for progress
+	offset int64              // the end of the last row taken, for progress
+	chunks <-chan []parsedRow // the parsing stage's rows, once started
+	free   chan<- []parsedRow // chunks handed back for reuse
+	stop   chan struct{}      // closed to stop the parsing stage
+	halted bool
 	places map[[2]float64]placed // points placed (parsing stage only)
 }
 
@@ -447,10 +514,7 @@ func (r *fileRun) place(o *hotgrid.Offence) reject {
 		if err != nil {
 			return rejectf("(coordinates)", ReasonBadCoordinate, "%v", err)
 		}
-		p = placed{cell: cell}
-		if r.in.Units != nil {
-			p.unit = r.in.Units.Locate(o.Lon, o.Lat)
-		}
+		p = placed{cell: cell, unit: r.in.locate(cell, o.Lon, o.Lat)}
 		if len(r.places) >= maxPlaces {
 			clear(r.places)
 		}
@@ -461,6 +525,24 @@ func (r *fileRun) place(o *hotgrid.Offence) reject {
 		o.Unit = p.unit
 	}
 	return reject{}
+}
+
+// cellLocator is a UnitLocator that can use the point's H3 cell (at the
+// store's resolution) instead of working it out again (units.Set).
+type cellLocator interface {
+	LocateCell(cell uint64, lon, lat float64) string
+}
+
+// locate returns the unit of a point in cell ("" without Units).
+func (in *Ingester) locate(cell uint64, lon, lat float64) string {
+	switch u := in.Units.(type) {
+	case nil:
+		return ""
+	case cellLocator:
+		return u.LocateCell(cell, lon, lat)
+	default:
+		return u.Locate(lon, lat)
+	}
 }
 
 // placed is where a point is: its H3 cell and unit.

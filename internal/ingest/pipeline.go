@@ -128,18 +128,14 @@ func (r *fileRun) parseError(p *parsedRow, pe *csv.ParseError) {
 }
 
 // fill takes the parsed rows in order, putting offences and recording
-// rejections. It returns only once the parsing stage has stopped, so the
-// file's bytes are no longer read when the caller releases them.
+// rejections, starting the parsing stage if it has not started. It returns
+// only once the parsing stage has stopped, so the file's bytes are no
+// longer read when the caller releases them.
 func (r *fileRun) fill(put func(*hotgrid.Offence) error) error {
-	stop := make(chan struct{})
-	chunks, free := r.parseAhead(stop)
-	defer func() {
-		close(stop)
-		for range chunks { // wait for the parsing stage to stop
-		}
-	}()
+	r.start()
+	defer r.halt()
 	n := 0
-	for chunk := range chunks {
+	for chunk := range r.chunks {
 		for i := range chunk {
 			if err := r.take(&chunk[i], put); err != nil {
 				return err
@@ -150,11 +146,31 @@ func (r *fileRun) fill(put func(*hotgrid.Offence) error) error {
 			chunk[i] = parsedRow{} // drop string references early
 		}
 		select {
-		case free <- chunk:
+		case r.free <- chunk:
 		default:
 		}
 	}
 	return nil
+}
+
+// start starts the parsing stage unless it has started.
+func (r *fileRun) start() {
+	if r.chunks == nil {
+		r.stop = make(chan struct{})
+		r.chunks, r.free = r.parseAhead(r.stop)
+	}
+}
+
+// halt stops the parsing stage and waits until it has stopped, so the
+// file's bytes are no longer read. It may be called more than once.
+func (r *fileRun) halt() {
+	if r.chunks == nil || r.halted {
+		return
+	}
+	r.halted = true
+	close(r.stop)
+	for range r.chunks {
+	}
 }
 
 // take counts one parsed row and puts its offence or records its rejection.
