@@ -18,6 +18,17 @@ await build({
   legalComments: 'linked',
   logLevel: 'warning',
 });
+// boot.js: a classic script run from <head> that asks for the first view's
+// data while app.js loads
+await build({
+  entryPoints: ['src/boot.js'],
+  bundle: true,
+  format: 'iife',
+  minify: true,
+  target: ['es2022'],
+  outfile: `${out}/boot.js`,
+  logLevel: 'warning',
+});
 await copyFile('node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs', `${out}/maplibre-gl-worker.mjs`);
 const css = (await readFile('node_modules/maplibre-gl/dist/maplibre-gl.css', 'utf8')) + '\n' + (await readFile('src/style.css', 'utf8'));
 await writeFile(`${out}/app.css`, css);

@@ -3,6 +3,7 @@
 // ward outlines, and the patrol coverage of the unit's agreed plan, driven
 // by controls whose state lives in the URL hash.
 import * as maplibregl from 'maplibre-gl';
+import { apiURL, filterParams as viewFilters, knifeParams as viewKnife, newState, readHash as viewReadHash } from './view.js';
 
 const RAMP = ['#fff3bf', '#fed976', '#feb24c', '#fd8d3c', '#e8482a', '#b10026'];
 const CLASSES = [
@@ -22,7 +23,6 @@ const COVERAGE = [
   ['none', '#9ca3af', 'No patrol due'],
 ];
 const METRIC_LABEL = { harm: 'Harm (crime severity score)', count: 'Offences (expected count)', recency: 'Recency-weighted harm' };
-const FILTERS = ['unit', 'band', 'from', 'to', 'metric', 'category'];
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, attrs = {}, ...kids) => {
@@ -45,10 +45,7 @@ const hook = (window.__hotgrid = { requests: [], renders: 0, ready: false, marks
 const mark = (name) => { if (!(name in hook.marks)) hook.marks[name] = Math.round(performance.now()); };
 mark('script');
 
-const state = {
-  unit: '', band: '', from: '', to: '', metric: 'harm', colour: 'metric', category: '', top: 10,
-  grids: true, knife: true, units: true, wards: true, cov: false, day: '', view: null,
-};
+const state = newState();
 
 let map;
 let meta = { units: null, wards: null, bands: [], config: {} };
@@ -57,10 +54,13 @@ let markers = [];
 let loadSeq = 0;
 
 async function api(path, params) {
-  const qs = params ? new URLSearchParams(params).toString() : '';
-  const url = path + (qs ? '?' + qs : '');
+  const url = apiURL(path, params);
   hook.requests.push(url);
-  const res = await fetch(url);
+  // boot.js asked for the first view's data while this bundle loaded
+  const boot = window.__hotgridBoot;
+  const early = boot && boot.get(url);
+  if (early) boot.delete(url);
+  const res = await (early || fetch(url));
   if (!res.ok) {
     let msg = res.status + ' ' + res.statusText;
     try { const b = await res.json(); msg = b.error + (b.parameter ? ` (${b.parameter})` : ''); } catch { /* not json */ }
@@ -69,24 +69,12 @@ async function api(path, params) {
   return res.json();
 }
 
-function filterParams(extra = {}) {
-  const p = {};
-  for (const k of FILTERS) if (state[k]) p[k] = state[k];
-  return { ...p, ...extra };
-}
+const filterParams = (extra = {}) => viewFilters(state, extra);
+const knifeParams = () => viewKnife(state);
 
 // --- URL state -------------------------------------------------------------
 
-function readHash() {
-  const h = new URLSearchParams(location.hash.slice(1));
-  for (const k of ['unit', 'band', 'from', 'to', 'metric', 'colour', 'category']) if (h.has(k)) state[k] = h.get(k);
-  if (h.has('top')) state.top = Math.max(1, Math.min(50, parseInt(h.get('top'), 10) || 10));
-  for (const k of ['grids', 'knife', 'units', 'wards']) if (h.has(k)) state[k] = h.get(k) !== '0';
-  state.cov = h.get('cov') === '1';
-  if (/^\d{4}-\d{2}-\d{2}$/.test(h.get('day') || '')) state.day = h.get('day');
-  const m = (h.get('map') || '').split('/').map(Number);
-  if (m.length === 3 && m.every(Number.isFinite)) state.view = { zoom: m[0], center: [m[2], m[1]] };
-}
+const readHash = () => viewReadHash(state, location.hash);
 
 function writeHash() {
   const h = new URLSearchParams();
@@ -158,52 +146,65 @@ function tileURL() {
   return `${location.origin}/tiles/{z}/{x}/{y}.mvt${qs ? '?' + qs : ''}`;
 }
 
-function baseStyle() {
+// mapStyle is the whole map at once: every source with the data already
+// loaded and every layer with its final paint, so the first frames draw the
+// finished picture. (Adding layers after the style loads, then switching
+// the hexagons to a data-driven colour, made MapLibre parse every tile twice
+// and draw throwaway frames, which software rendering pays dearly for.)
+function mapStyle() {
+  const vis = (on) => ({ visibility: on ? 'visible' : 'none' });
   const style = {
     version: 8,
-    sources: {},
+    sources: {
+      units: { type: 'geojson', data: meta.units },
+      cells: { type: 'vector', tiles: [tileURL()], minzoom: 8, maxzoom: 16, attribution: 'hotgrid' },
+      wards: { type: 'geojson', data: emptyFC() }, // start sets it once the first view is drawn
+      hotgrids: { type: 'geojson', data: shown.hotgrids || emptyFC() },
+      coverage: { type: 'geojson', data: emptyFC() },
+      knife: { type: 'geojson', data: knifePoints(shown.knife) },
+    },
     layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#eef0f2' } }],
   };
+  const layers = style.layers;
   if (meta.config.basemap) {
     style.sources.basemap = { type: 'raster', tiles: [meta.config.basemap], tileSize: 256, attribution: meta.config.basemap_attribution || '' };
-    style.layers.push({ id: 'basemap', type: 'raster', source: 'basemap', paint: { 'raster-opacity': 0.85, 'raster-saturation': -0.6 } });
+    layers.push({ id: 'basemap', type: 'raster', source: 'basemap', paint: { 'raster-opacity': 0.85, 'raster-saturation': -0.6 } });
   }
-  return style;
-}
-
-function addLayers() {
-  map.addSource('units', { type: 'geojson', data: meta.units });
-  map.addLayer({ id: 'units-fill', type: 'fill', source: 'units', paint: { 'fill-color': '#ffffff', 'fill-opacity': meta.config.basemap ? 0 : 0.9 } });
-  map.addSource('cells', { type: 'vector', tiles: [tileURL()], minzoom: 8, maxzoom: 16, attribution: 'hotgrid' });
-  map.addLayer({ id: 'cells-fill', type: 'fill', source: 'cells', 'source-layer': 'cells', paint: { 'fill-color': '#ccc', 'fill-opacity': 0.8 } });
-  map.addLayer({ id: 'cells-line', type: 'line', source: 'cells', 'source-layer': 'cells', minzoom: 12,
+  // the fills skip MapLibre's antialiasing outline pass: hexagons tile the
+  // plane, so their edges need none, and it doubles the work of each tile
+  layers.push({ id: 'units-fill', type: 'fill', source: 'units',
+    paint: { 'fill-color': '#ffffff', 'fill-opacity': meta.config.basemap ? 0 : 0.9, 'fill-antialias': false } });
+  layers.push({ id: 'cells-fill', type: 'fill', source: 'cells', 'source-layer': 'cells',
+    paint: { 'fill-color': colourExpr(), 'fill-opacity': opacityExpr(), 'fill-antialias': false } });
+  layers.push({ id: 'cells-line', type: 'line', source: 'cells', 'source-layer': 'cells', minzoom: 12,
     paint: { 'line-color': '#ffffff', 'line-width': 0.4, 'line-opacity': 0.6 } });
-  map.addSource('wards', { type: 'geojson', data: meta.wards || emptyFC() });
-  map.addLayer({ id: 'wards-line', type: 'line', source: 'wards',
+  layers.push({ id: 'wards-line', type: 'line', source: 'wards', layout: vis(state.wards),
     paint: { 'line-color': '#8a94a3', 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 0.4, 14, 1], 'line-opacity': 0.7 } });
-  map.addLayer({ id: 'units-line', type: 'line', source: 'units', paint: { 'line-color': '#39414d', 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1, 14, 2.5], 'line-opacity': 0.85 } });
-  map.addSource('hotgrids', { type: 'geojson', data: emptyFC() });
-  map.addLayer({ id: 'areas-line', type: 'line', source: 'hotgrids', filter: ['==', ['get', 'kind'], 'patrol_area'],
+  layers.push({ id: 'units-line', type: 'line', source: 'units', layout: vis(state.units),
+    paint: { 'line-color': '#39414d', 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1, 14, 2.5], 'line-opacity': 0.85 } });
+  layers.push({ id: 'areas-line', type: 'line', source: 'hotgrids', filter: ['==', ['get', 'kind'], 'patrol_area'], layout: vis(state.grids),
     paint: { 'line-color': '#1d2b53', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 2, 15, 4], 'line-dasharray': [2, 1] } });
-  map.addLayer({ id: 'grids-line', type: 'line', source: 'hotgrids', filter: ['==', ['get', 'kind'], 'cell'],
+  layers.push({ id: 'grids-line', type: 'line', source: 'hotgrids', filter: ['==', ['get', 'kind'], 'cell'], layout: vis(state.grids),
     paint: { 'line-color': '#111827', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1.2, 15, 2.5] } });
-  map.addSource('coverage', { type: 'geojson', data: emptyFC() });
   const covColour = ['match', ['get', 'status']];
   for (const [st, col] of COVERAGE) covColour.push(st, col);
   covColour.push('#9ca3af');
-  map.addLayer({ id: 'coverage-fill', type: 'fill', source: 'coverage', paint: { 'fill-color': covColour, 'fill-opacity': 0.18 } });
+  layers.push({ id: 'coverage-fill', type: 'fill', source: 'coverage', layout: vis(state.cov), paint: { 'fill-color': covColour, 'fill-opacity': 0.18 } });
   // a white casing keeps the status colour readable over hexagons of any colour
-  map.addLayer({ id: 'coverage-casing', type: 'line', source: 'coverage', layout: { 'line-join': 'round' },
+  layers.push({ id: 'coverage-casing', type: 'line', source: 'coverage', layout: { 'line-join': 'round', ...vis(state.cov) },
     paint: { 'line-color': '#ffffff', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 5.5, 15, 9] } });
-  map.addLayer({ id: 'coverage-line', type: 'line', source: 'coverage', layout: { 'line-join': 'round' },
+  layers.push({ id: 'coverage-line', type: 'line', source: 'coverage', layout: { 'line-join': 'round', ...vis(state.cov) },
     paint: { 'line-color': covColour, 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 3, 15, 5] } });
-  map.addSource('knife', { type: 'geojson', data: emptyFC() });
-  map.addLayer({ id: 'knife-halo', type: 'circle', source: 'knife', paint: { 'circle-radius': 11, 'circle-color': '#ffffff', 'circle-opacity': 0.9 } });
-  map.addLayer({ id: 'knife', type: 'circle', source: 'knife',
+  layers.push({ id: 'knife-halo', type: 'circle', source: 'knife', layout: vis(state.knife),
+    paint: { 'circle-radius': 11, 'circle-color': '#ffffff', 'circle-opacity': 0.9 } });
+  layers.push({ id: 'knife', type: 'circle', source: 'knife', layout: vis(state.knife),
     paint: { 'circle-radius': 7, 'circle-color': '#7a0177', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 } });
-  map.addLayer({ id: 'selected', type: 'line', source: 'cells', 'source-layer': 'cells', filter: ['==', ['get', 'h3'], ''],
+  layers.push({ id: 'selected', type: 'line', source: 'cells', 'source-layer': 'cells', filter: ['==', ['get', 'h3'], ''],
     paint: { 'line-color': '#00b4d8', 'line-width': 4 } });
+  return style;
+}
 
+function bindMap() {
   map.on('click', 'cells-fill', (e) => {
     const f = e.features && e.features[0];
     if (f) openDetail(f.properties.h3);
@@ -217,6 +218,16 @@ function addLayers() {
 }
 
 const emptyFC = () => ({ type: 'FeatureCollection', features: [] });
+
+// knifePoints marks each knife-point robbery hotspot cell at its centre.
+function knifePoints(knife) {
+  if (!knife) return emptyFC();
+  return {
+    type: 'FeatureCollection',
+    features: knife.features.filter((f) => f.properties.kind === 'cell')
+      .map((f) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: centroid(f.geometry) }, properties: f.properties })),
+  };
+}
 
 function colourExpr() {
   if (state.colour === 'class') {
@@ -232,12 +243,16 @@ function colourExpr() {
   return e;
 }
 
+function opacityExpr() {
+  return state.colour === 'class'
+    ? ['match', ['get', 'class'], 'not-significant', 0.45, 0.85]
+    : ['case', ['<=', ['get', state.metric], 0], 0.25, 0.82];
+}
+
 function restyle() {
   if (!map || !map.getLayer('cells-fill')) return;
   map.setPaintProperty('cells-fill', 'fill-color', colourExpr());
-  map.setPaintProperty('cells-fill', 'fill-opacity', state.colour === 'class'
-    ? ['match', ['get', 'class'], 'not-significant', 0.45, 0.85]
-    : ['case', ['<=', ['get', state.metric], 0], 0.25, 0.82]);
+  map.setPaintProperty('cells-fill', 'fill-opacity', opacityExpr());
   const vis = (on) => (on ? 'visible' : 'none');
   for (const id of ['grids-line', 'areas-line']) map.setLayoutProperty(id, 'visibility', vis(state.grids));
   for (const id of ['knife', 'knife-halo']) map.setLayoutProperty(id, 'visibility', vis(state.knife));
@@ -270,36 +285,38 @@ function bboxOf(features) {
   return b[0] <= b[2] ? b : null;
 }
 
-async function reload({ fit = false } = {}) {
+// fetchView asks for the data of the view the controls show.
+const fetchView = () => Promise.all([
+  api('/api/v1/summary', filterParams()),
+  api('/api/v1/hotgrids', filterParams({ top: state.top })),
+  api('/api/v1/knife-robbery-hotspots', knifeParams()),
+]);
+
+// reload draws the view the controls show, then waits for the map to
+// finish drawing it. first is the first view's data, already in the map's
+// style (start), and drawn the promise of the map's first idle event.
+async function reload({ fit = false, first = null, drawn = null } = {}) {
   const seq = ++loadSeq;
   setStatus('Loading…');
   document.documentElement.dataset.loading = 'true';
   try {
-    const [summary, hotgrids, knife] = await Promise.all([
-      api('/api/v1/summary', filterParams()),
-      api('/api/v1/hotgrids', filterParams({ top: state.top })),
-      api('/api/v1/knife-robbery-hotspots', knifeParams()),
-    ]);
+    const [summary, hotgrids, knife] = first || await fetchView();
     if (seq !== loadSeq) return;
     mark('data');
     shown = { summary, hotgrids, knife };
-    const src = map.getSource('cells');
-    if (src.tiles[0] !== tileURL()) src.setTiles([tileURL()]); // same URL: keep the loaded tiles
-    map.getSource('hotgrids').setData(hotgrids);
-    map.getSource('knife').setData({
-      type: 'FeatureCollection',
-      features: knife.features.filter((f) => f.properties.kind === 'cell')
-        .map((f) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: centroid(f.geometry) }, properties: f.properties })),
-    });
+    if (!first) {
+      const src = map.getSource('cells');
+      if (src.tiles[0] !== tileURL()) src.setTiles([tileURL()]); // same URL: keep the loaded tiles
+      map.getSource('hotgrids').setData(hotgrids);
+      map.getSource('knife').setData(knifePoints(knife));
+    }
     drawRankLabels(hotgrids);
-    renderList(hotgrids);
-    renderNotes(hotgrids, knife);
-    updateDownloads();
-    restyle();
+    renderPanel();
+    restyle(); // no change when the style was built from this view
     if (fit) fitToSelection();
     setStatus('');
     mark('drawn');
-    await idle();
+    await (drawn || idle());
     mark('idle');
     if (seq !== loadSeq) return;
     hook.renders++;
@@ -317,10 +334,11 @@ async function reload({ fit = false } = {}) {
   }
 }
 
-function knifeParams() {
-  const p = {};
-  for (const k of ['unit', 'from', 'to']) if (state[k]) p[k] = state[k];
-  return p;
+// renderPanel fills the side panel from the data shown.
+function renderPanel() {
+  renderList(shown.hotgrids);
+  renderNotes(shown.hotgrids, shown.knife);
+  updateDownloads();
 }
 
 function idle() {
@@ -331,12 +349,19 @@ function idle() {
   });
 }
 
-function fitToSelection() {
+// selection is the bounding box of the units chosen (all when none) and
+// the padding that keeps it clear of the detail card.
+function selection() {
   let feats = meta.units.features;
   if (state.unit) feats = feats.filter((f) => state.unit.split(',').includes(f.properties.code));
   const b = bboxOf(feats);
   const right = $('detail').hidden ? 40 : 360; // keep the unit clear of the detail card
-  if (b) map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: { top: 40, bottom: 40, left: 40, right }, duration: 0 });
+  return { bounds: b && [[b[0], b[1]], [b[2], b[3]]], padding: { top: 40, bottom: 40, left: 40, right } };
+}
+
+function fitToSelection() {
+  const { bounds, padding } = selection();
+  if (bounds) map.fitBounds(bounds, { padding, duration: 0 });
 }
 
 function drawRankLabels(fc) {
@@ -666,21 +691,54 @@ async function loadCoverage() {
 
 // --- start -------------------------------------------------------------------
 
+// holdFirstPaint keeps the map from drawing until the first view's sources
+// have all loaded (at most ms): each tile and GeoJSON source that arrives
+// would otherwise draw a frame of its own, and in software rendering (a
+// machine without a GPU) every frame of the whole view costs 100-700 ms.
+// The map then appears at once, finished. It patches the map's painter:
+// MapLibre has no public switch for this; without it the map only draws
+// progressively, as before.
+function holdFirstPaint(m, ms) {
+  const painter = m.painter;
+  if (!painter || typeof painter.render !== 'function') return;
+  const render = painter.render;
+  const until = performance.now() + ms;
+  setTimeout(() => m.triggerRepaint(), ms + 10); // draw what there is by then
+  painter.render = function (...args) {
+    if (!m.loaded() && performance.now() < until) return undefined; // each source that loads asks for a frame
+    painter.render = render; // from now on every frame draws
+    mark('first-paint');
+    return render.apply(this, args);
+  };
+}
+
 async function start() {
   maplibregl.setWorkerUrl(new URL('maplibre-gl-worker.mjs', location.href).href);
   maplibregl.prewarm(); // start the tile worker while the data loads
   readHash();
   setStatus('Loading…');
-  const [config, units, bands, wards] = await Promise.all([api('/api/v1/config'), api('/api/v1/units'), api('/api/v1/bands'),
+  // boot.js asked for all of these while this bundle loaded
+  const metaP = Promise.all([api('/api/v1/config'), api('/api/v1/units'), api('/api/v1/bands'),
     api('/api/v1/wards').catch(() => null)]);
+  const viewP = fetchView();
+  viewP.catch(() => {}); // reload reports it
+  const [config, units, bands, wards] = await metaP;
   meta = { config, units, bands, wards };
   mark('meta');
   fillControls();
+  let first = null;
+  try {
+    first = await viewP;
+    shown = { summary: first[0], hotgrids: first[1], knife: first[2] };
+    mark('data');
+  } catch { /* reload asks again and reports the failure */ }
+  const { bounds, padding } = selection();
+  const view = state.view || !bounds ? { center: state.view ? state.view.center : [-1.89, 52.48], zoom: state.view ? state.view.zoom : 9 }
+    : { bounds, fitBoundsOptions: { padding } };
   map = new maplibregl.Map({
     container: 'map',
-    style: baseStyle(),
-    center: state.view ? state.view.center : [-1.89, 52.48],
-    zoom: state.view ? state.view.zoom : 9,
+    style: mapStyle(),
+    ...view,
     minZoom: 7,
     maxZoom: 18,
     attributionControl: { compact: false, customAttribution: 'Boundaries: ONS/OS (approximate NPUs)' },
@@ -688,14 +746,18 @@ async function start() {
     fadeDuration: 0,
   });
   hook.map = map;
+  holdFirstPaint(map, 3000);
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
+  // the first idle event comes in the first frame drawn (holdFirstPaint)
+  const drawn = first && new Promise((resolve) => map.once('idle', resolve));
+  drawUnitLabels();
   await new Promise((resolve) => map.once('load', resolve));
   mark('map-load');
-  addLayers();
-  drawUnitLabels();
-  if (!state.view) fitToSelection();
-  await reload();
+  bindMap();
+  await reload({ first, drawn });
+  // ward outlines are for orientation: they come after the first picture
+  if (meta.wards) map.getSource('wards').setData(meta.wards);
   await loadCoverage();
 }
 
