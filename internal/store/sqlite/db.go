@@ -50,6 +50,8 @@ type DB struct {
 	ingest   *sql.Conn  // the ingest connection, made on first use
 	keys     *keySet    // stored offence keys, loaded by the first ingest (ingestMu)
 
+	checkpoints *checkpointer // started with the ingest connection of a file store
+
 	req reqState // the request path's prepared statements and in-memory auth epoch (accounts.go)
 }
 
@@ -133,6 +135,10 @@ func (d *DB) Close() error {
 	if d.ingest != nil {
 		d.ingest.Close()
 		d.ingest = nil
+	}
+	if d.checkpoints != nil {
+		d.checkpoints.stop() // a failed passive checkpoint loses nothing: closing checkpoints again
+		d.checkpoints = nil
 	}
 	d.ingestMu.Unlock()
 	return d.db.Close()

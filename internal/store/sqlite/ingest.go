@@ -207,6 +207,9 @@ func (b *Batch) Commit() error {
 	}
 	b.committed = true
 	b.d.keys.commit(through)
+	if b.d.checkpoints != nil {
+		b.d.checkpoints.committed()
+	}
 	return nil
 }
 
@@ -277,7 +280,28 @@ func (d *DB) ingestConn(ctx context.Context) (*sql.Conn, error) {
 		return nil, fmt.Errorf("ingest connection: %w", err)
 	}
 	d.ingest = c
+	if d.path != MemoryPath {
+		if err := d.startCheckpoints(ctx); err != nil {
+			c.Close()
+			d.ingest = nil
+			return nil, fmt.Errorf("ingest connection: %w", err)
+		}
+	}
 	return c, nil
+}
+
+// startCheckpoints turns off the ingest connection's own checkpoints and
+// starts the background checkpointer (d.ingestMu held).
+func (d *DB) startCheckpoints(ctx context.Context) error {
+	if _, err := d.ingest.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 0`); err != nil {
+		return err
+	}
+	conn, err := d.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	d.checkpoints = startCheckpointer(conn)
+	return nil
 }
 
 // upsertSource records the file (or refreshes its row when the same bytes
