@@ -79,6 +79,10 @@ func serveAuth(ctx context.Context, env *Env, dsn string, svc hotgrid.Service, o
 	closeAll := func() {
 		stopWatch()
 		<-watched
+		// commit the views still queued before the store closes
+		if err := a.Audit.Close(); err != nil {
+			log.Error("audit trail: records lost at shutdown", "err", err)
+		}
 		s.Close()
 	}
 	note := ""

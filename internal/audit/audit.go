@@ -55,19 +55,40 @@ type Entry struct {
 // Logger appends records to a store. It is safe for concurrent use; writers
 // in other processes are handled by the store's unique sequence.
 //
-// When the store implements Batcher, concurrent Record calls are committed
-// together (group commit): each call still returns only once its own record
-// is durably stored, but one transaction carries every record that arrived
-// while the previous one was being written.
+// When the store implements Batcher, one writer goroutine (started by the
+// first record) commits the records in the order they arrive, every record
+// that queued while the previous commit ran in one transaction (group
+// commit). Record waits for its own record's commit; Queue (views) returns
+// once the record is queued, see Queue. Close commits what is queued and
+// stops the writer: call it before closing the store.
 type Logger struct {
 	Store hotgrid.AuditStore
 	Now   func() time.Time // time.Now when nil
 
 	mu       sync.Mutex
-	pending  []*waiter
-	flushing bool
-	head     *hotgrid.AuditRecord // last record this logger wrote (batch leader only)
+	cond     *sync.Cond
+	queue    []*waiter
+	tickets  uint64               // entries queued so far
+	stored   uint64               // ticket of the last entry committed
+	flushing bool                 // a commit runs
+	running  bool                 // the writer goroutine runs
+	closed   bool                 // Close was called
+	failed   error                // a queued (not waited for) record could not be stored
+	head     *hotgrid.AuditRecord // last record this logger wrote (writer only)
+	exited   chan struct{}
 }
+
+// MaxQueued is how many queued records Queue lets wait for the writer;
+// beyond it Queue waits for the commit like Record (back-pressure, nothing
+// is dropped).
+const MaxQueued = 4096
+
+// retryDelay is how long the writer waits before storing again records it
+// could not store.
+const retryDelay = 100 * time.Millisecond
+
+// ErrClosed is returned for entries given after Close.
+var ErrClosed = hotgrid.Errorf(hotgrid.EINTERNAL, "audit trail closed")
 
 // Batcher is an AuditStore that appends several records in one
 // transaction, all or none; ECONFLICT when the first Seq is taken.
@@ -76,18 +97,22 @@ type Batcher interface {
 }
 
 type waiter struct {
-	e    Entry
-	rec  *hotgrid.AuditRecord
-	done chan error
+	e      Entry
+	ticket uint64
+	wait   bool // Record: the caller waits and learns the outcome
+	done   bool
+	rec    *hotgrid.AuditRecord
+	err    error
 }
 
-// Record appends one entry and returns the stored record.
+// Record appends one entry and returns the stored record once it is
+// durably stored.
 func (l *Logger) Record(ctx context.Context, e Entry) (*hotgrid.AuditRecord, error) {
 	if e.Action == "" {
 		return nil, hotgrid.FieldErrorf("action", "audit entry has no action")
 	}
 	if b, ok := l.Store.(Batcher); ok {
-		return l.recordBatched(ctx, b, e)
+		return l.recordBatched(b, e, true)
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -108,32 +133,151 @@ func (l *Logger) Record(ctx context.Context, e Entry) (*hotgrid.AuditRecord, err
 	return nil, hotgrid.Errorf(hotgrid.ECONFLICT, "audit trail busy: gave up after %d attempts", maxChainRetries)
 }
 
-// recordBatched queues e; the first caller to find no flush running
-// becomes the leader and writes every queued record, batch after batch,
-// until the queue is empty.
-func (l *Logger) recordBatched(ctx context.Context, b Batcher, e Entry) (*hotgrid.AuditRecord, error) {
-	w := &waiter{e: e, done: make(chan error, 1)}
+// Queue appends one entry without waiting for the store (for views, the
+// bulk of the trail): the writer commits it with the next batch, at once
+// when idle, else as soon as the commit running ends. Nothing is dropped: a
+// record the store refuses stays queued and is stored again every
+// retryDelay, and until that succeeds every Queue and Record call returns
+// the failure, so requests are refused rather than go unrecorded. Close
+// commits the queue. With more than MaxQueued records waiting, or a store
+// that is not a Batcher, Queue is Record.
+func (l *Logger) Queue(ctx context.Context, e Entry) error {
+	if e.Action == "" {
+		return hotgrid.FieldErrorf("action", "audit entry has no action")
+	}
+	b, ok := l.Store.(Batcher)
+	if !ok {
+		_, err := l.Record(ctx, e)
+		return err
+	}
+	_, err := l.recordBatched(b, e, false)
+	return err
+}
+
+// Sync waits until every entry queued before it is stored (or returns the
+// failure that keeps one queued).
+func (l *Logger) Sync(context.Context) error {
+	if _, ok := l.Store.(Batcher); !ok {
+		return nil
+	}
 	l.mu.Lock()
-	l.pending = append(l.pending, w)
-	if !l.flushing {
+	defer l.mu.Unlock()
+	l.init()
+	target := l.tickets
+	for l.stored < target && l.failed == nil && l.running {
+		l.cond.Wait()
+	}
+	return l.failed
+}
+
+// Close commits every queued entry, stops the writer and returns the
+// failure that kept records from the store, if any. Entries given after
+// Close get ErrClosed.
+func (l *Logger) Close() error {
+	l.mu.Lock()
+	l.init()
+	l.closed = true
+	running, exited := l.running, l.exited
+	l.cond.Broadcast()
+	l.mu.Unlock()
+	if running {
+		<-exited
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if n := len(l.queue); n > 0 {
+		return fmt.Errorf("audit trail closed with %d records not stored: %w", n, l.failed)
+	}
+	return nil
+}
+
+func (l *Logger) init() {
+	if l.cond == nil {
+		l.cond = sync.NewCond(&l.mu)
+	}
+}
+
+// recordBatched queues e for the writer and, when wait (or the queue is
+// full), waits for its commit.
+func (l *Logger) recordBatched(b Batcher, e Entry, wait bool) (*hotgrid.AuditRecord, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.init()
+	if l.closed {
+		return nil, ErrClosed
+	}
+	if l.failed != nil {
+		return nil, fmt.Errorf("audit trail failing, %d records waiting: %w", len(l.queue), l.failed)
+	}
+	if len(l.queue) >= MaxQueued {
+		wait = true
+	}
+	l.tickets++
+	w := &waiter{e: e, ticket: l.tickets, wait: wait}
+	l.queue = append(l.queue, w)
+	if !l.running {
+		l.running, l.exited = true, make(chan struct{})
+		go l.write(b)
+	}
+	l.cond.Broadcast()
+	if !wait {
+		return nil, nil
+	}
+	for !w.done {
+		l.cond.Wait()
+	}
+	return w.rec, w.err
+}
+
+// write is the writer goroutine: it commits the queue, batch after batch,
+// until Close and an empty queue (or a store that keeps failing at Close).
+func (l *Logger) write(b Batcher) {
+	l.mu.Lock()
+	defer func() {
+		l.running = false
+		close(l.exited)
+		l.cond.Broadcast()
+		l.mu.Unlock()
+	}()
+	for {
+		for len(l.queue) == 0 && !l.closed {
+			l.cond.Wait()
+		}
+		if len(l.queue) == 0 {
+			return
+		}
+		batch := l.queue
+		l.queue = nil
 		l.flushing = true
-		for len(l.pending) > 0 {
-			batch := l.pending
-			l.pending = nil
-			l.mu.Unlock()
-			err := l.flush(context.WithoutCancel(ctx), b, batch)
-			for _, x := range batch {
-				x.done <- err
+		l.mu.Unlock()
+		err := l.flush(context.Background(), b, batch)
+		l.mu.Lock()
+		l.flushing = false
+		var keep []*waiter
+		for _, w := range batch {
+			switch {
+			case err == nil || w.wait:
+				w.done, w.err = true, err
+			default:
+				keep = append(keep, w) // not waited for: store it again
 			}
+		}
+		if err == nil {
+			l.stored, l.failed = batch[len(batch)-1].ticket, nil
+		} else if len(keep) > 0 {
+			l.failed = err
+			l.queue = append(keep, l.queue...)
+		}
+		l.cond.Broadcast()
+		if err != nil {
+			if l.closed && len(keep) > 0 {
+				return // Close reports them
+			}
+			l.mu.Unlock()
+			time.Sleep(retryDelay)
 			l.mu.Lock()
 		}
-		l.flushing = false
 	}
-	l.mu.Unlock()
-	if err := <-w.done; err != nil {
-		return nil, err
-	}
-	return w.rec, nil
 }
 
 // flush chains and stores one batch, chaining again when another process

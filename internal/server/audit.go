@@ -17,6 +17,9 @@ func (a *API) auditList(ctx context.Context, c *call) *Response {
 	if err != nil {
 		return a.fail(err)
 	}
+	if err := a.auth.Audit.Sync(ctx); err != nil { // the views queued so far
+		return a.fail(err)
+	}
 	var rs []hotgrid.AuditRecord
 	err = a.auth.Audit.Store.ScanAudit(ctx, func(r *hotgrid.AuditRecord) error {
 		rs = append(rs, *r)
@@ -37,6 +40,9 @@ func (a *API) auditList(ctx context.Context, c *call) *Response {
 // auditVerify checks the hash chain (?anchor= a head hash kept elsewhere).
 func (a *API) auditVerify(ctx context.Context, c *call) *Response {
 	if err := checkParams(c.Query, "anchor"); err != nil {
+		return a.fail(err)
+	}
+	if err := a.auth.Audit.Sync(ctx); err != nil {
 		return a.fail(err)
 	}
 	rep, err := audit.Verify(ctx, a.auth.Audit.Store, c.Query.Get("anchor"))

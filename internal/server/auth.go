@@ -412,6 +412,12 @@ func (a *API) record(ctx context.Context, c *call, action, outcome, detail strin
 		objs = append(objs, "remote:"+c.RemoteAddr)
 	}
 	e := audit.Entry{User: c.user(), Action: action, Objects: objs, Recipient: c.audit.Recipient, Outcome: outcome, Detail: detail}
+	if action == audit.ActionView {
+		// views are queued for the audit writer (committed within one
+		// batch; a failing trail refuses the next requests), everything
+		// else is stored before the answer
+		return a.auth.Audit.Queue(ctx, e)
+	}
 	_, err := a.auth.Audit.Record(ctx, e)
 	return err
 }
