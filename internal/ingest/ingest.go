@@ -432,7 +432,7 @@ type fileRun struct {
 	parser rowParser
 	sum    *Summary
 	seed   maphash.Seed
-	seen   map[uint64]int32 // hash of Crime ID -> first line
+	seen   seenIDs // hash of Crime ID -> first line
 	header []string
 	offset int64              // the end of the last row taken, for progress
 	chunks <-chan []parsedRow // the parsing stage's rows, once started
@@ -455,7 +455,7 @@ func (in *Ingester) prepare(sp *spool, name, format string, m *Mapping) (*fileRu
 			return nil, fmt.Errorf("%s: line 1: header is not the data.police.uk street-level header and no mapping was given (use --format mapped --mapping FILE): %.120q", name, first)
 		}
 	}
-	run := &fileRun{in: in, sp: sp, name: name, format: format, seed: maphash.MakeSeed(), seen: make(map[uint64]int32),
+	run := &fileRun{in: in, sp: sp, name: name, format: format, seed: maphash.MakeSeed(),
 		places: make(map[[2]float64]placed)}
 	cr := csv.NewReader(sp.body())
 	cr.FieldsPerRecord = -1
@@ -558,13 +558,11 @@ const maxPlaces = 1 << 16
 // store keeps the first row; the summary reports the repeat.
 func (r *fileRun) checkDuplicate(id string, line int) {
 	h := maphash.String(r.seed, id)
-	if first, ok := r.seen[h]; ok {
+	if first, ok := r.seen.firstLine(h, line); ok {
 		r.sum.DuplicateIDs++
 		r.sum.DuplicateExamples = appendExamples(r.sum.DuplicateExamples,
 			fmt.Sprintf("%s:%d: Crime ID %s repeats line %d; the first row is kept", r.name, line, id, first))
-		return
 	}
-	r.seen[h] = int32(line)
 }
 
 // fieldAt names the header field holding byte column col (1-based) of a

@@ -85,6 +85,7 @@ func (s *spool) spill(head *bytes.Buffer, src io.Reader, h io.Writer, name strin
 	}
 	os.Remove(f.Name()) // unlinked: gone when closed, whatever happens
 	s.file = f
+	s.buf = nil // the head is copied to the file: let it go, it is too large to reuse
 	n, err := head.WriteTo(f)
 	if err != nil {
 		f.Close()

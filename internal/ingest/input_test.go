@@ -61,3 +61,23 @@ func TestSpoolBadGzip(t *testing.T) {
 		t.Errorf("truncated gzip: error %v, want one naming the file", err)
 	}
 }
+
+// TestSeenIDs records hashes crowded onto few slots (and the zero hash)
+// through several growths: each repeat gives the first line recorded.
+func TestSeenIDs(t *testing.T) {
+	var s seenIDs
+	hashes := []uint64{0}
+	for i := 1; i <= 5000; i++ {
+		hashes = append(hashes, uint64(i%7)|uint64(i)<<40) // low bits (the slot) repeat
+	}
+	for i, h := range hashes {
+		if first, ok := s.firstLine(h, i+2); ok {
+			t.Fatalf("hash %x reported as seen on line %d before it was recorded", h, first)
+		}
+	}
+	for i, h := range hashes {
+		if first, ok := s.firstLine(h, 99999); !ok || first != i+2 {
+			t.Fatalf("hash %x: first line %d (%v), want %d", h, first, ok, i+2)
+		}
+	}
+}

@@ -50,7 +50,6 @@ type Batch struct {
 	broken    error // why the batch can no longer commit
 	done      bool  // committed or rolled back
 	committed bool
-	keyMark   int // the key set's log position at the start
 }
 
 // BeginIngest starts a multi-file ingest transaction. Until it is
@@ -76,15 +75,25 @@ func (d *DB) begin(ctx context.Context) (*Batch, error) {
 		d.ingestMu.Unlock()
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	if d.keys == nil {
-		d.keys = newKeySet()
-	}
-	if err := d.keys.refresh(ctx, tx); err != nil {
+	if err := d.loadKeys(ctx, tx); err != nil {
 		tx.Rollback()
 		d.ingestMu.Unlock()
 		return nil, err
 	}
-	return &Batch{d: d, conn: conn, tx: tx, keyMark: d.keys.mark()}, nil
+	return &Batch{d: d, conn: conn, tx: tx}, nil
+}
+
+// loadKeys brings the key set up to date with the blocks tx sees, loading
+// it whole when there is none (d.ingestMu held).
+func (d *DB) loadKeys(ctx context.Context, tx *sql.Tx) error {
+	if d.keys == nil {
+		d.keys = newKeySet()
+	}
+	if err := d.keys.refresh(ctx, tx); err != nil {
+		d.keys = nil
+		return err
+	}
+	return nil
 }
 
 // errBatchDone is returned when a finished batch is used.
@@ -104,7 +113,7 @@ func (b *Batch) IngestFile(ctx context.Context, src hotgrid.SourceFile, fill fun
 	var mark undoMark
 	if !b.single {
 		var err error
-		if mark, err = markUndo(ctx, b.tx, b.d.keys, src.Hash); err != nil {
+		if mark, err = markUndo(ctx, b.tx, src.Hash); err != nil {
 			return 0, fmt.Errorf("ingest %s: %w", src.Name, err)
 		}
 	}
@@ -112,7 +121,7 @@ func (b *Batch) IngestFile(ctx context.Context, src hotgrid.SourceFile, fill fun
 	if err != nil {
 		if b.single {
 			b.broken = err
-		} else if uerr := mark.undo(context.WithoutCancel(ctx), b.tx, b.d.keys, src.Hash); uerr != nil {
+		} else if uerr := mark.undo(context.WithoutCancel(ctx), b.d, b.tx, src.Hash); uerr != nil {
 			b.broken = fmt.Errorf("undo failed file %s: %w", src.Name, uerr)
 			return 0, errors.Join(err, b.broken)
 		}
@@ -125,16 +134,15 @@ func (b *Batch) IngestFile(ctx context.Context, src hotgrid.SourceFile, fill fun
 // undoMark is the state a file's ingest starts from.
 type undoMark struct {
 	lastBlock int64
-	keys      int // the key set's log position
 	lastName  int64
 	had       bool // the source row existed (the same bytes were ingested before)
 	src       [8]any
 }
 
-// markUndo records the largest offence block and name ids, the key set's
-// position and the source row of hash.
-func markUndo(ctx context.Context, tx *sql.Tx, keys *keySet, hash string) (undoMark, error) {
-	m := undoMark{keys: keys.mark()}
+// markUndo records the largest offence block and name ids and the source
+// row of hash.
+func markUndo(ctx context.Context, tx *sql.Tx, hash string) (undoMark, error) {
+	var m undoMark
 	if err := tx.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(id), 0) FROM offence_blocks),
 		(SELECT coalesce(max(id), 0) FROM offence_names)`).Scan(&m.lastBlock, &m.lastName); err != nil {
 		return m, fmt.Errorf("mark undo: %w", err)
@@ -152,13 +160,17 @@ func markUndo(ctx context.Context, tx *sql.Tx, keys *keySet, hash string) (undoM
 	return m, nil
 }
 
-// undo removes what a failed file wrote since m.
-func (m undoMark) undo(ctx context.Context, tx *sql.Tx, keys *keySet, hash string) error {
-	keys.undo(m.keys)
+// undo removes what a failed file wrote since m, and loads d's key set
+// again from the blocks that are left.
+func (m undoMark) undo(ctx context.Context, d *DB, tx *sql.Tx, hash string) error {
+	d.keys = nil
 	if _, err := tx.ExecContext(ctx, `DELETE FROM offence_block_names WHERE block > ?`, m.lastBlock); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM offence_blocks WHERE id > ?`, m.lastBlock); err != nil {
+		return err
+	}
+	if err := d.loadKeys(ctx, tx); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM offence_names WHERE id > ?`, m.lastName); err != nil {
@@ -226,11 +238,12 @@ func (b *Batch) Rollback() error {
 }
 
 // finish ends the batch and releases the ingest lock; unless the batch
-// committed, its keys leave the key set.
+// committed, the key set (which holds its keys) is dropped, to be loaded
+// again by the next ingest.
 func (b *Batch) finish() {
 	b.tx.Rollback() // no-op after a commit
 	if !b.committed {
-		b.d.keys.undo(b.keyMark)
+		b.d.keys = nil
 	}
 	b.done = true
 	b.d.ingestMu.Unlock()

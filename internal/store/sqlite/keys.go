@@ -10,12 +10,12 @@ import (
 // keySet holds the ID key of every stored offence, so ingest finds
 // duplicates in memory instead of probing an index per offence. It is
 // loaded from the blocks' keys columns and kept up to date by ingest: the
-// ingest lock guards it. Keys added by the open ingest transaction are
-// logged, so a failed file or a rolled-back batch takes them out again.
+// ingest lock guards it. It also holds the keys the open ingest
+// transaction has added; when a file is undone or a batch rolled back the
+// set is dropped and loaded again (a rare path), so it keeps no log.
 type keySet struct {
 	keys    keyTable
-	through int64   // the largest block id whose keys are loaded
-	log     []idKey // keys added since the last commit, in order
+	through int64 // the largest block id whose keys are loaded
 }
 
 // newKeySet returns an empty set.
@@ -57,27 +57,12 @@ func (s *keySet) refresh(ctx context.Context, tx *sql.Tx) error {
 
 // add records k and reports whether it was new.
 func (s *keySet) add(k idKey) bool {
-	if !s.keys.insert(k) {
-		return false
-	}
-	s.log = append(s.log, k)
-	return true
+	return s.keys.insert(k)
 }
 
-// mark is the position undo returns to.
-func (s *keySet) mark() int { return len(s.log) }
-
-// undo removes the keys added since mark m.
-func (s *keySet) undo(m int) {
-	for _, k := range s.log[m:] {
-		s.keys.remove(k)
-	}
-	s.log = s.log[:m]
-}
-
-// commit keeps the logged keys; through is the largest block id stored.
+// commit records that the added keys are stored; through is the largest
+// block id stored.
 func (s *keySet) commit(through int64) {
-	s.log = s.log[:0]
 	s.through = max(s.through, through)
 }
 
@@ -138,33 +123,6 @@ func (t *keyTable) grow() {
 			t.slots[j] = old[i]
 		}
 	}
-}
-
-// remove deletes k, shifting back the keys probed past its slot.
-func (t *keyTable) remove(k idKey) {
-	if k == (idKey{}) {
-		t.zero = false
-		return
-	}
-	if len(t.slots) == 0 {
-		return
-	}
-	i, ok := t.find(&k)
-	if !ok {
-		return
-	}
-	mask := len(t.slots) - 1
-	for j := (i + 1) & mask; t.slots[j] != (idKey{}); j = (j + 1) & mask {
-		h := t.home(&t.slots[j])
-		// The key at j stays unless its home is outside the run (i, j].
-		if (i < j && i < h && h <= j) || (i > j && (i < h || h <= j)) {
-			continue
-		}
-		t.slots[i] = t.slots[j]
-		i = j
-	}
-	t.slots[i] = idKey{}
-	t.n--
 }
 
 // has reports whether k is in the set.
