@@ -44,8 +44,9 @@ fi
 # ingest
 if [ -d "$shared/data/police-uk/national-2025" ]; then
 	ing=$(HOTGRID_BIN=${HOTGRID_BIN:-$root/bin/hotgrid} "$root/scripts/bench-ingest.sh" 2>&1)
-	hg=$(sed -n 's/^hotgrid ingest (SQLite) *[0-9.]* s *\([0-9]*\) rows\/s.*/\1/p' <<<"$ing")
-	og=$(sed -n 's/^ogr2ogr -f GPKG *[0-9.]* s *\([0-9]*\) rows\/s.*/\1/p' <<<"$ing")
+	# the medians of bench-ingest.sh's runs (RUNS, default 3)
+	hg=$(sed -n 's/^median of [0-9]* runs: hotgrid \([0-9]*\) rows\/s.*/\1/p' <<<"$ing")
+	og=$(sed -n 's/^median of .*, ogr2ogr \([0-9]*\) rows\/s.*/\1/p' <<<"$ing")
 	if [ -n "$og" ] && [ -n "$hg" ]; then
 		row "ingest, 77 national files (rows/s)" "$hg" "ogr2ogr -f GPKG $og" "$(awk -v a="$hg" -v b="$og" 'BEGIN{printf "%.2fx", a/b}')"
 	else
