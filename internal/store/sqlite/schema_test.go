@@ -62,23 +62,7 @@ func TestSimilarIDs(t *testing.T) {
 func TestMigrateOffenceKeys(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "v4.db")
-	dsn, err := dataSource(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sdb, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := &DB{db: sdb, path: path}
-	if _, err := sdb.ExecContext(ctx, `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
-		t.Fatal(err)
-	}
-	for i, m := range migrations()[:4] {
-		if err := old.apply(ctx, i+1, m); err != nil {
-			t.Fatal(err)
-		}
-	}
+	sdb := oldStore(t, path, 4)
 	hexID := "0009fde224ca19a70feed21da4d48d16964ad205f41940adbd43663ff8f9bea8"
 	if _, err := sdb.ExecContext(ctx, `INSERT INTO sources (id, name, hash, format, ingested_at) VALUES (1, 'old.csv', 'hh', 'police-uk', 1);
 		INSERT INTO offences VALUES (?, 1, 2, 'West Midlands Police', 100, 200, 1, 'Robbery', '', 0, -1.9, 52.5, 'E01', 'On or near A', 'BE', 'Under investigation', 42);
@@ -135,23 +119,7 @@ func TestMigrateOffenceKeys(t *testing.T) {
 func TestMigrateOffenceBlocks(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "v6.db")
-	dsn, err := dataSource(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sdb, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := &DB{db: sdb, path: path}
-	if _, err := sdb.ExecContext(ctx, `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
-		t.Fatal(err)
-	}
-	for i, m := range migrations()[:6] {
-		if err := old.apply(ctx, i+1, m); err != nil {
-			t.Fatal(err)
-		}
-	}
+	sdb := oldStore(t, path, 6)
 	// source 1: rows 1-5000 (IDs a1..a5000), then source 2: one row, then source 1 again: one row
 	const n = blockRows + 904
 	if _, err := sdb.ExecContext(ctx, `INSERT INTO sources (id, name, hash, format, ingested_at) VALUES (1, 'a.csv', 'ha', 'police-uk', 1), (2, 'b.csv', 'hb', 'police-uk', 1);
@@ -211,4 +179,29 @@ func TestMigrateOffenceBlocks(t *testing.T) {
 	if err != nil || added != 1 {
 		t.Errorf("ingest of 3 migrated and 1 new ID added %d (%v), want 1", added, err)
 	}
+}
+
+// oldStore makes a store at path with only the first version migrations
+// applied, as an earlier hotgrid left it, and returns it open.
+func oldStore(t *testing.T, path string, version int) *sql.DB {
+	t.Helper()
+	ctx := context.Background()
+	dsn, err := dataSource(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sdb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := &DB{db: sdb, path: path}
+	if _, err := sdb.ExecContext(ctx, `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range migrations()[:version] {
+		if err := old.apply(ctx, i+1, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return sdb
 }
