@@ -14,9 +14,14 @@ import (
 // transaction has added; when a file is undone or a batch rolled back the
 // set is dropped and loaded again (a rare path), so it keeps no log.
 type keySet struct {
-	keys    keyTable
-	through int64 // the largest block id whose keys are loaded
+	keys    [keyParts]keyTable // by the key's last byte
+	through int64              // the largest block id whose keys are loaded
 }
+
+// keyParts is how many tables a key set is split into: each grows on its
+// own, so growing copies 1/256 of the set at a time and the set never
+// needs twice its size.
+const keyParts = 256
 
 // newKeySet returns an empty set.
 func newKeySet() *keySet {
@@ -45,7 +50,7 @@ func (s *keySet) refresh(ctx context.Context, tx *sql.Tx) error {
 			return fmt.Errorf("load offence keys: block %d: %w: keys blob of %d bytes", id, errCorrupt, len(keys))
 		}
 		for i := 0; i < len(keys); i += keySize {
-			s.keys.insert(idKey(keys[i : i+keySize]))
+			s.add(idKey(keys[i : i+keySize]))
 		}
 		s.through = id
 	}
@@ -57,7 +62,7 @@ func (s *keySet) refresh(ctx context.Context, tx *sql.Tx) error {
 
 // add records k and reports whether it was new.
 func (s *keySet) add(k idKey) bool {
-	return s.keys.insert(k)
+	return s.keys[k[keySize-1]].insert(k)
 }
 
 // commit records that the added keys are stored; through is the largest
@@ -67,7 +72,8 @@ func (s *keySet) commit(through int64) {
 }
 
 // keyTable is a set of keys in an open-addressing hash table with linear
-// probing: keys are SHA-256 output, so their first bytes are the hash. It
+// probing: keys are SHA-256 output, so their first bytes are the hash
+// (and the last byte, which picks a key set's part, is independent of it). It
 // holds 16 bytes a slot at most 3/4 full, a third of a Go map's footprint,
 // and an insert touches one cache line instead of several.
 type keyTable struct {
@@ -113,10 +119,10 @@ func (t *keyTable) insert(k idKey) bool {
 	return true
 }
 
-// grow doubles the table (it starts at 1024 slots).
+// grow doubles the table (it starts at 64 slots).
 func (t *keyTable) grow() {
 	old := t.slots
-	t.slots = make([]idKey, max(1024, 2*len(old)))
+	t.slots = make([]idKey, max(64, 2*len(old)))
 	for i := range old {
 		if old[i] != (idKey{}) {
 			j, _ := t.find(&old[i])
