@@ -8,6 +8,7 @@ package server
 func (a *API) DataChanged() {
 	a.answers.clear()
 	a.indexes.clear()
+	a.lowTiles.clear()
 }
 
 // clear drops every entry. A computation in flight still answers the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"net/http"
 	"net/url"
@@ -262,7 +263,43 @@ func (a *API) Warm(ctx context.Context) {
 			a.log.Warn("warm-up failed", "path", p, "status", r.Status, "body", string(r.Body))
 		}
 	}
+	a.warmTiles(ctx)
 	a.log.Info("warmed up", "ms", a.now().Sub(start).Milliseconds())
+}
+
+// warmTileZooms are the zooms of the tiles Warm draws: those the map page
+// opens at, whatever the window's size.
+const warmTileMinZoom = 8
+
+// warmTiles draws the default view's tiles from warmTileMinZoom to
+// cachedTileZoom over its cells, so the map's first tiles come from the
+// cache.
+func (a *API) warmTiles(ctx context.Context) {
+	q, err := a.parseQuery(url.Values{})
+	if err != nil {
+		return
+	}
+	ix, err := a.index(ctx, q)
+	if err != nil {
+		return
+	}
+	bb := summarise(ix).BBox
+	if len(bb) != 4 {
+		return
+	}
+	bound := orb.Bound{Min: orb.Point{bb[0], bb[1]}, Max: orb.Point{bb[2], bb[3]}}
+	for z := maptile.Zoom(warmTileMinZoom); z <= cachedTileZoom; z++ {
+		lo, hi := maptile.At(orb.Point{bound.Min[0], bound.Max[1]}, z), maptile.At(orb.Point{bound.Max[0], bound.Min[1]}, z)
+		for x := lo.X; x <= hi.X; x++ {
+			for y := lo.Y; y <= hi.Y; y++ {
+				if ctx.Err() != nil {
+					return
+				}
+				t := maptile.New(x, y, z)
+				a.cachedTile(key("tile", q, fmt.Sprintf("%d/%d/%d.mvt", z, x, y)), func() (*Response, error) { return a.drawTile(ix, t, true) })
+			}
+		}
+	}
 }
 
 // summary is what the page's legend needs: how many cells, their bounds,
@@ -394,19 +431,49 @@ func (a *API) tile(ctx context.Context, zxy string, v url.Values) *Response {
 	if err != nil {
 		return a.fail(err)
 	}
-	b, dropped, err := ix.tiles.TileLimit(t, tiles.MaxFeatures)
+	if t.Z > cachedTileZoom {
+		r, err := a.drawTile(ix, t, false)
+		if err != nil {
+			return a.fail(err)
+		}
+		return r
+	}
+	return a.cachedTile(key("tile", q, zxy), func() (*Response, error) { return a.drawTile(ix, t, true) })
+}
+
+// cachedTileZoom is the deepest zoom whose tiles are kept: low-zoom tiles
+// hold thousands of hexagons each, so they are the costly ones, and a force
+// area has only a few dozen of them per view.
+const cachedTileZoom = 10
+
+// cachedTile answers from the low-zoom tile cache, or draws and keeps.
+func (a *API) cachedTile(k string, fill func() (*Response, error)) *Response {
+	r, err := a.lowTiles.get(k, fill)
 	if err != nil {
 		return a.fail(err)
 	}
+	return r
+}
+
+// drawTile encodes one tile of ix; kept answers are compressed at once
+// (they are shared between requests), others when first asked for.
+func (a *API) drawTile(ix *cellIndex, t maptile.Tile, keep bool) (*Response, error) {
+	b, dropped, err := ix.tiles.TileLimit(t, tiles.MaxFeatures)
+	if err != nil {
+		return nil, err
+	}
 	if b == nil {
 		return &Response{Status: http.StatusNoContent, Header: map[string]string{
-			"Cache-Control": "private, max-age=" + strconv.Itoa(int(a.cfg.MaxAge.Seconds()))}}
+			"Cache-Control": "private, max-age=" + strconv.Itoa(int(a.cfg.MaxAge.Seconds()))}}, nil
 	}
 	r := a.okLazy(ctMVT, b, a.cfg.MaxAge)
+	if keep {
+		r = a.ok(ctMVT, b, a.cfg.MaxAge)
+	}
 	if dropped > 0 {
 		r.Header[HeaderFeaturesDropped] = strconv.Itoa(dropped)
 	}
-	return r
+	return r, nil
 }
 
 // parseTile reads "z/x/y.mvt".

@@ -112,6 +112,7 @@ type API struct {
 	static   map[string]*Response
 	answers  *cache[*Response]
 	indexes  *cache[*cellIndex]
+	lowTiles *cache[*Response] // tiles of zoom cachedTileZoom and below
 	auth     *Auth
 	routes   []route
 	ui       map[string]*Response
@@ -203,6 +204,7 @@ func New(cfg Config) (*API, error) {
 	a.security = securityHeaders(basemapOrigin)
 	a.answers = newCache[*Response](512, a.cfg.CacheTTL, a.now)
 	a.indexes = newCache[*cellIndex](16, a.cfg.CacheTTL, a.now)
+	a.lowTiles = newCache[*Response](1024, a.cfg.CacheTTL, a.now)
 	if cfg.Static != nil {
 		static, err := loadStatic(cfg.Static)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -491,5 +492,29 @@ func TestWarm(t *testing.T) {
 	}
 	if got := f.calls.Load(); got != n {
 		t.Fatalf("the page's first requests scored %d more times after warm-up", got-n)
+	}
+}
+
+// TestLowZoomTilesKept: a tile of zoom 10 or less is drawn once and shared
+// (after Warm, the map's first tiles are already drawn); deeper tiles are
+// drawn per request; DataChanged drops the kept ones.
+func TestLowZoomTilesKept(t *testing.T) {
+	type Response = server.Response
+	a, _ := newAPI(t)
+	ctx := context.Background()
+	path := func(t maptile.Tile) string { return fmt.Sprintf("/tiles/%d/%d/%d.mvt", t.Z, t.X, t.Y) }
+	low := maptile.At(orb.Point{-1.8904, 52.4862}, 9)
+	a.Warm(ctx)
+	shared := func(a, b *Response) bool { return len(a.Body) > 0 && len(b.Body) > 0 && &a.Body[0] == &b.Body[0] }
+	r1, r2 := a.Get(ctx, path(low), nil), a.Get(ctx, path(low), nil)
+	if r1.Status != 200 || !shared(r1, r2) {
+		t.Fatalf("zoom 9 tile: status %d, kept answer shared: %v", r1.Status, shared(r1, r2))
+	}
+	if d1, d2 := a.Get(ctx, path(tileAt), nil), a.Get(ctx, path(tileAt), nil); d1.Status != 200 || shared(d1, d2) || !bytes.Equal(d1.Body, d2.Body) {
+		t.Errorf("zoom 12 tile: status %d, drawn per request: %v, same bytes: %v", d1.Status, !shared(d1, d2), bytes.Equal(d1.Body, d2.Body))
+	}
+	a.DataChanged()
+	if r3 := a.Get(ctx, path(low), nil); shared(r3, r1) || !bytes.Equal(r3.Body, r1.Body) {
+		t.Errorf("after DataChanged the kept tile was reused (%v) or differs (%v)", shared(r3, r1), !bytes.Equal(r3.Body, r1.Body))
 	}
 }
