@@ -590,15 +590,5 @@ func loadNames(ctx context.Context, tx *sql.Tx) (map[string]int64, int64, error)
 	return m, next, nil
 }
 
-// storedID is how an ID is stored (see appendStoredID): a []byte for a
-// blob, else the string. scannedID reverses it.
-func storedID(id string) any {
-	b, blob := appendStoredID(nil, id)
-	if blob {
-		return b
-	}
-	return id
-}
-
 // errClosed is returned by put after finish.
 var errClosed = errors.New("put after fill returned")

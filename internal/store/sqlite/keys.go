@@ -130,15 +130,3 @@ func (t *keyTable) grow() {
 		}
 	}
 }
-
-// has reports whether k is in the set.
-func (t *keyTable) has(k idKey) bool {
-	if k == (idKey{}) {
-		return t.zero
-	}
-	if len(t.slots) == 0 {
-		return false
-	}
-	_, ok := t.find(&k)
-	return ok
-}

@@ -112,3 +112,25 @@ func TestKeysAfterUndo(t *testing.T) {
 		t.Errorf("after the rollback, d1 and b2 must be new and a1 and b1 stored: added %d (%v), want 2", added, err)
 	}
 }
+
+// has reports whether k is in the set (for the tests).
+func (t *keyTable) has(k idKey) bool {
+	if k == (idKey{}) {
+		return t.zero
+	}
+	if len(t.slots) == 0 {
+		return false
+	}
+	_, ok := t.find(&k)
+	return ok
+}
+
+// storedID is an ID in its stored form (appendStoredID) as the tests use
+// it: a []byte for a blob, else the string.
+func storedID(id string) any {
+	b, blob := appendStoredID(nil, id)
+	if blob {
+		return b
+	}
+	return id
+}

@@ -131,7 +131,7 @@ func (sc *scanner) fill(s *stored) {
 	o.Cell = s.cell
 }
 
-// scannedID returns a stored ID as text (see storedID).
+// scannedID returns a stored ID as text (it reverses appendStoredID).
 func scannedID(b []byte, blob bool) string {
 	if blob {
 		return hex.EncodeToString(b)
