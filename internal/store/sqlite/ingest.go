@@ -36,14 +36,12 @@ func (d *DB) IngestFile(ctx context.Context, src hotgrid.SourceFile, fill func(p
 
 // Batch is an open ingest transaction of one or more files on the ingest
 // connection (hotgrid.IngestBatch). A file that fails is undone inside the
-// transaction: offences are only ever appended, so its rows are those past
-// the largest rowid at its start, and its source row is deleted or put
-// back as it was. (Savepoints would do the same, but they copy every index
-// page a file touches into a statement journal.) If an undo fails, the
-// whole batch is rolled back.
+// transaction: offence blocks are only ever appended, so its blocks are
+// those past the largest block id at its start, names likewise, and its
+// source row is deleted or put back as it was; the key set is then loaded
+// again. If an undo fails, the whole batch is rolled back.
 type Batch struct {
 	d         *DB
-	conn      *sql.Conn // the ingest connection tx runs on
 	tx        *sql.Tx
 	added     int   // offences the batch's files added
 	single    bool  // IngestFile's one-file batch: a failure rolls it all back
@@ -80,7 +78,7 @@ func (d *DB) begin(ctx context.Context) (*Batch, error) {
 		d.ingestMu.Unlock()
 		return nil, err
 	}
-	return &Batch{d: d, conn: conn, tx: tx}, nil
+	return &Batch{d: d, tx: tx}, nil
 }
 
 // loadKeys brings the key set up to date with the blocks tx sees, loading
