@@ -216,10 +216,9 @@ func (in *Ingester) ingestRun(ctx context.Context, st fileStore, rec hotgrid.Sou
 }
 
 // batchOffences is how many accepted offences IngestFiles puts in one
-// transaction of a batching store before committing: enough that the
-// random-order index pages are written a few times per national load
-// rather than once per file, few enough that a batch's dirty pages fit the
-// store's ingest page cache.
+// transaction of a batching store before committing: enough that a
+// national load commits (and syncs) a handful of times rather than once
+// per file, few enough that a failed commit loses little work.
 const batchOffences = 100_000
 
 // IngestFiles ingests the files at paths in order and returns their merged
