@@ -13,7 +13,7 @@ set -eu
 cd "$(dirname "$0")/.."
 root=$(pwd)
 time=${FUZZTIME:-30s}
-pkgs=${FUZZ_PKGS:-"./internal/ingest/ ./internal/units/ ./internal/tiles/ ./internal/server/ ./internal/store/sqlite/"}
+pkgs=${FUZZ_PKGS:-"./internal/ingest/ ./internal/units/ ./internal/tiles/ ./internal/server/ ./internal/store/sqlite/ ./internal/jsonstr/"}
 workers=${FUZZ_WORKERS:-2}
 module=$(go list -m)
 cache=$(go env GOCACHE)/fuzz

@@ -5,9 +5,9 @@ import (
 	"encoding/hex"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
+	"github.com/hotgrid/hotgrid/internal/jsonstr"
 )
 
 // Hash returns the hex SHA-256 of a record's content and Prev (Hash itself
@@ -15,7 +15,7 @@ import (
 //
 // The hashed bytes are the JSON array encoding/json makes of
 // ["v1", Seq, Time (RFC 3339, ns), User, Action, Objects, Recipient,
-// Outcome, Detail, Prev]; they are written here directly (appendJSONString
+// Outcome, Detail, Prev]; they are written here directly (jsonstr.Append
 // escapes exactly as encoding/json does, which hash_test.go checks), so a
 // record costs no reflection and one allocation.
 func Hash(r *hotgrid.AuditRecord) string {
@@ -25,24 +25,24 @@ func Hash(r *hotgrid.AuditRecord) string {
 	b = append(b, ',', '"')
 	b = r.Time.UTC().AppendFormat(b, time.RFC3339Nano)
 	b = append(b, '"', ',')
-	b = appendJSONString(b, r.User)
+	b = jsonstr.Append(b, r.User, true)
 	b = append(b, ',')
-	b = appendJSONString(b, r.Action)
+	b = jsonstr.Append(b, r.Action, true)
 	b = append(b, ',', '[')
 	for i, o := range r.Objects {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, o)
+		b = jsonstr.Append(b, o, true)
 	}
 	b = append(b, ']', ',')
-	b = appendJSONString(b, r.Recipient)
+	b = jsonstr.Append(b, r.Recipient, true)
 	b = append(b, ',')
-	b = appendJSONString(b, r.Outcome)
+	b = jsonstr.Append(b, r.Outcome, true)
 	b = append(b, ',')
-	b = appendJSONString(b, r.Detail)
+	b = jsonstr.Append(b, r.Detail, true)
 	b = append(b, ',')
-	b = appendJSONString(b, r.Prev)
+	b = jsonstr.Append(b, r.Prev, true)
 	b = append(b, ']')
 	sum := sha256.Sum256(b)
 	var h [2 * sha256.Size]byte
@@ -58,62 +58,7 @@ func AppendJSONStrings(dst []byte, ss []string) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendJSONString(dst, s)
+		dst = jsonstr.Append(dst, s, true)
 	}
 	return append(dst, ']')
-}
-
-// appendJSONString appends s quoted as encoding/json quotes a string: HTML
-// characters, control characters, U+2028 and U+2029 escaped, invalid UTF-8
-// replaced by U+FFFD.
-func appendJSONString(dst []byte, s string) []byte {
-	const hexDigits = "0123456789abcdef"
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				dst = append(dst, '\\', c)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }

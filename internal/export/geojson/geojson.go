@@ -12,9 +12,9 @@ import (
 	"io"
 	"math"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/hotgrid/hotgrid/internal/export/feature"
+	"github.com/hotgrid/hotgrid/internal/jsonstr"
 	"github.com/paulmach/orb"
 )
 
@@ -35,7 +35,7 @@ func Write(ctx context.Context, w io.Writer, in feature.Input) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	e := &encoder{w: bw, buf: make([]byte, 0, 4096)}
 	e.buf = append(e.buf, `{"type":"FeatureCollection","name":`...)
-	e.buf = appendString(e.buf, s.Layer)
+	e.buf = jsonstr.Append(e.buf, s.Layer, false)
 	if len(s.Cells)+len(s.Areas) > 0 {
 		e.buf = append(e.buf, `,"bbox":`...)
 		e.buf = appendBBox(e.buf, s.Bound)
@@ -116,7 +116,7 @@ func (e *encoder) flush() error {
 
 func appendProp(b []byte, name string, v feature.Value) []byte {
 	b = append(b, ',')
-	b = appendString(b, name)
+	b = jsonstr.Append(b, name, false)
 	b = append(b, ':')
 	switch v.Kind {
 	case feature.Integer:
@@ -127,7 +127,7 @@ func appendProp(b []byte, name string, v feature.Value) []byte {
 		}
 		return strconv.AppendFloat(b, v.F, 'g', -1, 64)
 	}
-	return appendString(b, v.S)
+	return jsonstr.Append(b, v.S, false)
 }
 
 func appendBBox(b []byte, bd orb.Bound) []byte {
@@ -195,55 +195,4 @@ func appendCoord(b []byte, x float64) []byte {
 	}
 	b = append(b, '.')
 	return append(b, digits[:end]...)
-}
-
-const hex = "0123456789abcdef"
-
-// appendString writes s as a JSON string; invalid UTF-8 becomes U+FFFD.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
