@@ -20,6 +20,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
+	"github.com/paulmach/orb/maptile/tilecover"
 )
 
 const (
@@ -267,8 +268,9 @@ func (a *API) Warm(ctx context.Context) {
 	a.log.Info("warmed up", "ms", a.now().Sub(start).Milliseconds())
 }
 
-// warmTileZooms are the zooms of the tiles Warm draws: those the map page
-// opens at, whatever the window's size.
+// warmTileMinZoom is the shallowest zoom Warm draws tiles of: from it to
+// cachedTileZoom are the zooms the map page opens at, whatever the
+// window's size.
 const warmTileMinZoom = 8
 
 // warmTiles draws the default view's tiles from warmTileMinZoom to
@@ -280,24 +282,15 @@ func (a *API) warmTiles(ctx context.Context) {
 		return
 	}
 	ix, err := a.index(ctx, q)
-	if err != nil {
+	if err != nil || ix.tiles.Len() == 0 {
 		return
 	}
-	bb := summarise(ix).BBox
-	if len(bb) != 4 {
-		return
-	}
-	bound := orb.Bound{Min: orb.Point{bb[0], bb[1]}, Max: orb.Point{bb[2], bb[3]}}
 	for z := maptile.Zoom(warmTileMinZoom); z <= cachedTileZoom; z++ {
-		lo, hi := maptile.At(orb.Point{bound.Min[0], bound.Max[1]}, z), maptile.At(orb.Point{bound.Max[0], bound.Min[1]}, z)
-		for x := lo.X; x <= hi.X; x++ {
-			for y := lo.Y; y <= hi.Y; y++ {
-				if ctx.Err() != nil {
-					return
-				}
-				t := maptile.New(x, y, z)
-				a.cachedTile(key("tile", q, fmt.Sprintf("%d/%d/%d.mvt", z, x, y)), func() (*Response, error) { return a.drawTile(ix, t, true) })
+		for t := range tilecover.Bound(ix.tiles.Bound(), z) {
+			if ctx.Err() != nil {
+				return
 			}
+			a.lowTiles.get(key("tile", q, fmt.Sprintf("%d/%d/%d.mvt", t.Z, t.X, t.Y)), func() (*Response, error) { return a.drawTile(ix, t, true) })
 		}
 	}
 }
@@ -432,28 +425,15 @@ func (a *API) tile(ctx context.Context, zxy string, v url.Values) *Response {
 		return a.fail(err)
 	}
 	if t.Z > cachedTileZoom {
-		r, err := a.drawTile(ix, t, false)
-		if err != nil {
-			return a.fail(err)
-		}
-		return r
+		return a.answer(a.drawTile(ix, t, false))
 	}
-	return a.cachedTile(key("tile", q, zxy), func() (*Response, error) { return a.drawTile(ix, t, true) })
+	return a.answer(a.lowTiles.get(key("tile", q, zxy), func() (*Response, error) { return a.drawTile(ix, t, true) }))
 }
 
 // cachedTileZoom is the deepest zoom whose tiles are kept: low-zoom tiles
 // hold thousands of hexagons each, so they are the costly ones, and a force
 // area has only a few dozen of them per view.
 const cachedTileZoom = 10
-
-// cachedTile answers from the low-zoom tile cache, or draws and keeps.
-func (a *API) cachedTile(k string, fill func() (*Response, error)) *Response {
-	r, err := a.lowTiles.get(k, fill)
-	if err != nil {
-		return a.fail(err)
-	}
-	return r
-}
 
 // drawTile encodes one tile of ix; kept answers are compressed at once
 // (they are shared between requests), others when first asked for.

@@ -435,7 +435,11 @@ func (a *API) okJSON(contentType string, v any, maxAge time.Duration) (*Response
 
 // cached answers from the response cache, or computes and keeps the answer.
 func (a *API) cached(k string, fill func() (*Response, error)) *Response {
-	r, err := a.answers.get(k, fill)
+	return a.answer(a.answers.get(k, fill))
+}
+
+// answer is r, or the failure of err.
+func (a *API) answer(r *Response, err error) *Response {
 	if err != nil {
 		return a.fail(err)
 	}
