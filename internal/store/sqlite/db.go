@@ -137,7 +137,7 @@ func (d *DB) Close() error {
 		d.ingest = nil
 	}
 	if d.checkpoints != nil {
-		d.checkpoints.stop() // a failed passive checkpoint loses nothing: closing checkpoints again
+		d.checkpoints.stop()
 		d.checkpoints = nil
 	}
 	d.ingestMu.Unlock()
