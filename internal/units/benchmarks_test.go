@@ -15,26 +15,33 @@ func benchPoints(b *testing.B, s *Set) []orb.Point {
 	return randomPoints(rand.New(rand.NewPCG(7, 8)), s.index.all, 1_000_000)
 }
 
-func BenchmarkLocate(b *testing.B) {
-	s, err := Default()
-	if err != nil {
-		b.Fatal(err)
-	}
-	pts := benchPoints(b, s)
+// benchLocate times locate over pts, one point per iteration.
+func benchLocate(b *testing.B, pts []orb.Point, locate func(lon, lat float64) string) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		p := pts[i%len(pts)]
-		s.Locate(p[0], p[1])
+		locate(p[0], p[1])
 	}
 }
 
-// BenchmarkLocateCell is Locate given the point's res-11 cell, as ingest has.
-func BenchmarkLocateCell(b *testing.B) {
+// defaultSet loads the embedded West Midlands NPUs.
+func defaultSet(b *testing.B) *Set {
 	s, err := Default()
 	if err != nil {
 		b.Fatal(err)
 	}
+	return s
+}
+
+func BenchmarkLocate(b *testing.B) {
+	s := defaultSet(b)
+	benchLocate(b, benchPoints(b, s), s.Locate)
+}
+
+// BenchmarkLocateCell is Locate given the point's res-11 cell, as ingest has.
+func BenchmarkLocateCell(b *testing.B) {
+	s := defaultSet(b)
 	pts := benchPoints(b, s)
 	cells := make([]uint64, len(pts))
 	for i, p := range pts {
@@ -49,17 +56,8 @@ func BenchmarkLocateCell(b *testing.B) {
 }
 
 func BenchmarkLocateExact(b *testing.B) {
-	s, err := Default()
-	if err != nil {
-		b.Fatal(err)
-	}
-	pts := benchPoints(b, s)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		p := pts[i%len(pts)]
-		s.LocateExact(p[0], p[1])
-	}
+	s := defaultSet(b)
+	benchLocate(b, benchPoints(b, s), s.LocateExact)
 }
 
 func BenchmarkLocateForces(b *testing.B) {
@@ -67,13 +65,7 @@ func BenchmarkLocateForces(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	pts := randomPoints(rand.New(rand.NewPCG(9, 10)), s.index.all, 1_000_000)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		p := pts[i%len(pts)]
-		s.Locate(p[0], p[1])
-	}
+	benchLocate(b, randomPoints(rand.New(rand.NewPCG(9, 10)), s.index.all, 1_000_000), s.Locate)
 }
 
 func BenchmarkDefault(b *testing.B) {
