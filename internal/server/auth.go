@@ -210,12 +210,17 @@ func (a *API) dispatch(ctx context.Context, r Request) *Response {
 
 // internalGet answers a GET for the server itself (the warm-up), outside
 // any account: nothing is shown to anyone, so nothing is checked or audited.
-func (a *API) internalGet(ctx context.Context, path string) *Response {
+func (a *API) internalGet(ctx context.Context, target string) *Response {
+	path, rawQuery, _ := strings.Cut(target, "?")
+	query, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return a.fail(hotgrid.Errorf(hotgrid.EINVALID, "bad query in %s: %v", target, err))
+	}
 	rt, params, _ := a.match(http.MethodGet, path)
 	if rt == nil {
 		return a.fail(hotgrid.Errorf(hotgrid.ENOTFOUND, "no such route %s", path))
 	}
-	return rt.h(ctx, &call{Request: Request{Method: http.MethodGet, Path: path, Query: url.Values{}}, params: params, p: openPrincipal})
+	return rt.h(ctx, &call{Request: Request{Method: http.MethodGet, Path: path, Query: query}, params: params, p: openPrincipal})
 }
 
 // openPrincipal is the account of a server built with Config.Open: every

@@ -256,7 +256,7 @@ func visible(cells []hotgrid.CellScore) []hotgrid.CellScore {
 // visitor does not wait for scoring. Errors are logged, not returned.
 func (a *API) Warm(ctx context.Context) {
 	start := a.now()
-	for _, p := range []string{"/api/v1/config", "/api/v1/units", "/api/v1/bands", "/api/v1/summary", "/api/v1/hotgrids", "/api/v1/knife-robbery-hotspots"} {
+	for _, p := range []string{"/api/v1/config", "/api/v1/units", "/api/v1/bands", "/api/v1/summary", "/api/v1/summary?res=" + strconv.Itoa(CoarseResolution), "/api/v1/hotgrids", "/api/v1/knife-robbery-hotspots"} {
 		if ctx.Err() != nil {
 			return
 		}
@@ -277,15 +277,15 @@ const warmTileMinZoom = 8
 // cachedTileZoom over its cells, so the map's first tiles come from the
 // cache.
 func (a *API) warmTiles(ctx context.Context) {
-	q, err := a.parseQuery(url.Values{})
-	if err != nil {
-		return
-	}
-	ix, err := a.index(ctx, q)
-	if err != nil || ix.tiles.Len() == 0 {
-		return
-	}
 	for z := maptile.Zoom(warmTileMinZoom); z <= cachedTileZoom; z++ {
+		q, err := a.parseQuery(tileValues(url.Values{"res": {AutoResolution}}, z))
+		if err != nil {
+			return
+		}
+		ix, err := a.index(ctx, q)
+		if err != nil || ix.tiles.Len() == 0 {
+			return
+		}
 		for t := range tilecover.Bound(ix.tiles.Bound(), z) {
 			if ctx.Err() != nil {
 				return
@@ -416,7 +416,7 @@ func (a *API) tile(ctx context.Context, zxy string, v url.Values) *Response {
 	if err := checkParams(v, filterParams...); err != nil {
 		return a.fail(err)
 	}
-	q, err := a.parseQuery(v)
+	q, err := a.parseQuery(tileValues(v, t.Z))
 	if err != nil {
 		return a.fail(err)
 	}
@@ -428,6 +428,40 @@ func (a *API) tile(ctx context.Context, zxy string, v url.Values) *Response {
 		return a.answer(a.drawTile(ix, t, false))
 	}
 	return a.answer(a.lowTiles.get(key("tile", q, zxy), func() (*Response, error) { return a.drawTile(ix, t, true) }))
+}
+
+// AutoResolution is the res value that lets a tile's zoom choose the
+// resolution: CoarseResolution up to CoarseMaxZoom, where a force or unit
+// fills the screen and the default resolution's hexagons are a few pixels
+// across, and hotgrid.DefaultResolution deeper.
+const AutoResolution = "auto"
+
+// CoarseResolution and CoarseMaxZoom: see AutoResolution. At zoom 9 a
+// resolution-8 hexagon is about 11 pixels across (resolution 9: 4).
+const (
+	CoarseResolution = hotgrid.DefaultResolution - 1
+	CoarseMaxZoom    = 9
+)
+
+// autoResolution is the resolution res=auto means for tiles of zoom z.
+func autoResolution(z maptile.Zoom) int {
+	if z <= CoarseMaxZoom {
+		return CoarseResolution
+	}
+	return hotgrid.DefaultResolution
+}
+
+// tileValues is v with res=auto replaced by the resolution for zoom z.
+func tileValues(v url.Values, z maptile.Zoom) url.Values {
+	if v.Get("res") != AutoResolution {
+		return v
+	}
+	out := make(url.Values, len(v))
+	for k, x := range v {
+		out[k] = x
+	}
+	out.Set("res", strconv.Itoa(autoResolution(z)))
+	return out
 }
 
 // cachedTileZoom is the deepest zoom whose tiles are kept: low-zoom tiles

@@ -22,7 +22,8 @@
 //	  &plan=ID                             a patrol plan's areas and cells (export_extras.go)
 //	/api/v1/accuracy?unit=&train-from=&train-to=&test-from=&test-to=&band=&group=&res=&format=
 //	                                       forecast accuracy backtest, HTML report or JSON
-//	/tiles/{z}/{x}/{y}.mvt?FILTERS         "cells" layer; 204 when empty, 400 out of range
+//	/tiles/{z}/{x}/{y}.mvt?FILTERS         "cells" layer; 204 when empty, 400 out of range;
+//	                                       res=auto: resolution 8 to zoom 9, 9 deeper
 //
 // FILTERS are unit (comma list of codes), band, from and to (YYYY-MM-DD,
 // YYYY-MM or RFC 3339; a to day or month is inclusive), metric

@@ -228,6 +228,11 @@ func TestRoutes(t *testing.T) {
 				}
 			}
 		}},
+		{name: "tile res auto deep", path: tilePath(tileAt), query: "res=auto", status: 200, check: tileResolution(9)},
+		{name: "tile res auto coarse", path: tilePath(maptile.At(orb.Point{-1.8904, 52.4862}, 9)), query: "res=auto", status: 200, check: tileResolution(8)},
+		{name: "tile res explicit at low zoom", path: tilePath(maptile.At(orb.Point{-1.8904, 52.4862}, 9)), query: "res=9", status: 200, check: tileResolution(9)},
+		{name: "tile res not auto", path: tilePath(tileAt), query: "res=coarse", status: 400, param: "res"},
+		{name: "summary res auto is tiles only", path: "/api/v1/summary", query: "res=auto", status: 400, param: "res"},
 		{name: "tile filtered", path: tilePath(tileAt), query: "unit=CV", status: 204},
 		{name: "empty tile", path: "/tiles/12/0/0.mvt", status: 204},
 		{name: "tile zoom too deep", path: "/tiles/23/0/0.mvt", status: 400, param: "z"},
@@ -478,6 +483,22 @@ func TestFiber(t *testing.T) {
 	}
 }
 
+// tileResolution checks that every cell of a tile is of resolution res.
+func tileResolution(res int) func(t *testing.T, b []byte, _ map[string]string) {
+	return func(t *testing.T, b []byte, _ map[string]string) {
+		ls, err := mvt.Unmarshal(b)
+		if err != nil || len(ls) != 1 || len(ls[0].Features) == 0 {
+			t.Fatalf("tile: %v layers, err %v", ls, err)
+		}
+		for _, f := range ls[0].Features {
+			h, _ := f.Properties["h3"].(string)
+			if id, err := geo.ParseCell(h); err != nil || geo.Resolution(id) != res {
+				t.Fatalf("cell %q in the tile: err %v, want resolution %d", h, err, res)
+			}
+		}
+	}
+}
+
 func TestWarm(t *testing.T) {
 	a, f := newAPI(t)
 	a.Warm(context.Background())
@@ -485,9 +506,20 @@ func TestWarm(t *testing.T) {
 	if n == 0 {
 		t.Fatal("warm-up scored nothing")
 	}
-	for _, p := range []string{"/api/v1/hotgrids", "/api/v1/summary", "/api/v1/knife-robbery-hotspots"} {
-		if r := a.Get(context.Background(), p, nil); r.Status != 200 {
-			t.Fatalf("%s: %d", p, r.Status)
+	low := maptile.At(orb.Point{-1.8904, 52.4862}, 9)
+	for _, p := range []struct {
+		path  string
+		query url.Values
+	}{
+		{"/api/v1/hotgrids", nil},
+		{"/api/v1/summary", nil},
+		{"/api/v1/summary", url.Values{"res": {"8"}}},
+		{"/api/v1/knife-robbery-hotspots", nil},
+		{tilePath(low), url.Values{"res": {"auto"}}},
+		{tilePath(maptile.At(orb.Point{-1.8904, 52.4862}, 10)), url.Values{"res": {"auto"}}},
+	} {
+		if r := a.Get(context.Background(), p.path, p.query); r.Status != 200 {
+			t.Fatalf("%s?%s: %d", p.path, p.query.Encode(), r.Status)
 		}
 	}
 	if got := f.calls.Load(); got != n {

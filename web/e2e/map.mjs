@@ -82,11 +82,24 @@ try {
 
   const rendered = (filter) => page.evaluate((f) => {
     const fs = window.__hotgrid.map.queryRenderedFeatures({ layers: ['cells-fill'] });
-    return { n: fs.length, units: [...new Set(fs.map((x) => x.properties.unit))].sort(), f };
+    return {
+      n: fs.length, units: [...new Set(fs.map((x) => x.properties.unit))].sort(), f,
+      res: [...new Set(fs.map((x) => parseInt(x.properties.h3[1], 16)))], zoom: window.__hotgrid.map.getZoom(),
+    };
   }, filter);
+  // the cells drawn and the legend's cell note are of the resolution the
+  // zoom asks for: coarse (8) on tiles of zoom 9 or less, 9 deeper
+  const checkRes = async (r, when) => {
+    const want = Math.floor(r.zoom) <= 9 ? 8 : 9;
+    check(r.res.length === 1 && r.res[0] === want, `${when}: zoom ${r.zoom.toFixed(2)} shows cells of resolution ${r.res}, want ${want}`);
+    const noted = await page.locator('#legend .cell-size').getAttribute('data-res');
+    check(noted === String(want), `${when}: the legend describes resolution ${noted} cells, the map shows ${want}`);
+    return want;
+  };
   const first = await rendered();
   figures.hexagons_first = first.n;
   check(first.n > 0, 'no hexagons drawn');
+  figures.res_first = await checkRes(first, 'first view');
   figures.rank_labels = await page.locator('.rank').count();
   check(figures.rank_labels > 0, 'no rank labels');
   const legendText = await page.locator('#legend').innerText();
@@ -110,6 +123,7 @@ try {
   const second = await rendered();
   figures.hexagons_unit = second.n;
   check(second.n > 0, `no hexagons drawn for unit ${unit}`);
+  figures.res_unit = await checkRes(second, `unit ${unit}`);
   check(second.units.length === 1 && second.units[0] === unit, `map shows units ${second.units} after choosing ${unit}`);
   const centreAfter = await page.evaluate(() => window.__hotgrid.map.getCenter().toArray());
   check(centreAfter[0] !== centreBefore[0] || centreAfter[1] !== centreBefore[1], 'map did not move to the unit');

@@ -3,7 +3,7 @@
 // ward outlines, and the patrol coverage of the unit's agreed plan, driven
 // by controls whose state lives in the URL hash.
 import * as maplibregl from 'maplibre-gl';
-import { apiURL, filterParams as viewFilters, knifeParams as viewKnife, newState, readHash as viewReadHash } from './view.js';
+import { apiURL, COARSE_MAX_ZOOM, COARSE_RES, filterParams as viewFilters, knifeParams as viewKnife, newState, readHash as viewReadHash } from './view.js';
 
 const RAMP = ['#fff3bf', '#fed976', '#feb24c', '#fd8d3c', '#e8482a', '#b10026'];
 const CLASSES = [
@@ -49,7 +49,7 @@ const state = newState();
 
 let map;
 let meta = { units: null, wards: null, bands: [], config: {} };
-let shown = { summary: null, hotgrids: null, knife: null };
+let shown = { summary: null, coarse: null, hotgrids: null, knife: null };
 let markers = [];
 let loadSeq = 0;
 
@@ -142,9 +142,21 @@ function syncControls() {
 // --- map -------------------------------------------------------------------
 
 function tileURL() {
-  const qs = new URLSearchParams(filterParams()).toString();
-  return `${location.origin}/tiles/{z}/{x}/{y}.mvt${qs ? '?' + qs : ''}`;
+  const qs = new URLSearchParams(filterParams({ res: 'auto' })).toString();
+  return `${location.origin}/tiles/{z}/{x}/{y}.mvt?${qs}`;
 }
+
+// coarseShown tells whether the map's zoom shows coarse cells (their tiles
+// are of zoom COARSE_MAX_ZOOM or less: MapLibre asks for tiles of the
+// zoom's integer part).
+const coarseShown = () => !!map && Math.floor(map.getZoom()) <= COARSE_MAX_ZOOM;
+
+// legendSummary is the summary of the cells the map shows at its zoom.
+const legendSummary = () => (coarseShown() ? shown.coarse : shown.summary);
+
+// cellRes is the H3 resolution of a tile feature, read from its index (the
+// second hex digit of an H3 cell index is its resolution).
+const cellRes = ['slice', ['get', 'h3'], 1, 2];
 
 // mapStyle is the whole map at once: every source with the data already
 // loaded and every layer with its final paint, so the first frames draw the
@@ -214,6 +226,7 @@ function bindMap() {
   map.on('moveend', writeHash);
   const zoomClass = () => map.getContainer().classList.toggle('far', map.getZoom() < 11.5);
   map.on('zoomend', zoomClass);
+  map.on('zoomend', () => { if (coarseShown() !== legendCoarse) renderLegend(); });
   zoomClass();
 }
 
@@ -236,7 +249,13 @@ function colourExpr() {
     m.push('#e9e9ec');
     return m;
   }
-  const br = (shown.summary && shown.summary.breaks[state.metric]) || [];
+  // each resolution is coloured by the breaks of its own cells
+  return ['case', ['==', cellRes, COARSE_RES.toString(16)], metricSteps(shown.coarse), metricSteps(shown.summary)];
+}
+
+// metricSteps colours the chosen metric by the legend breaks of a summary.
+function metricSteps(summary) {
+  const br = (summary && summary.breaks[state.metric]) || [];
   if (br.length === 0) return RAMP[2];
   const e = ['step', ['get', state.metric], RAMP[0]];
   br.forEach((b, i) => e.push(b, RAMP[Math.min(i + 1, RAMP.length - 1)]));
@@ -288,6 +307,7 @@ function bboxOf(features) {
 // fetchView asks for the data of the view the controls show.
 const fetchView = () => Promise.all([
   api('/api/v1/summary', filterParams()),
+  api('/api/v1/summary', filterParams({ res: COARSE_RES })),
   api('/api/v1/hotgrids', filterParams({ top: state.top })),
   api('/api/v1/knife-robbery-hotspots', knifeParams()),
 ]);
@@ -300,10 +320,10 @@ async function reload({ fit = false, first = null, drawn = null } = {}) {
   setStatus('Loading…');
   document.documentElement.dataset.loading = 'true';
   try {
-    const [summary, hotgrids, knife] = first || await fetchView();
+    const [summary, coarse, hotgrids, knife] = first || await fetchView();
     if (seq !== loadSeq) return;
     mark('data');
-    shown = { summary, hotgrids, knife };
+    shown = { summary, coarse, hotgrids, knife };
     if (!first) {
       const src = map.getSource('cells');
       if (src.tiles[0] !== tileURL()) src.setTiles([tileURL()]); // same URL: keep the loaded tiles
@@ -399,18 +419,24 @@ function largestPolygon(g) {
 
 // --- side panel --------------------------------------------------------------
 
+// CELL_KM2 is the average area of an H3 cell by resolution.
+const CELL_KM2 = { 7: '5.2', 8: '0.74', 9: '0.11', 10: '0.015' };
+
+// legendCoarse is whether the legend shows the coarse cells' breaks.
+let legendCoarse = false;
+
 function renderLegend() {
   const lg = $('legend');
   lg.replaceChildren();
   if (state.colour === 'class') {
     lg.append(el('h2', { text: 'Getis-Ord Gi* significance' }));
-    const counts = (shown.summary && shown.summary.classes) || {};
+    const counts = (legendSummary() && legendSummary().classes) || {};
     for (const [c, col, label] of CLASSES) {
       lg.append(el('div', { class: 'key' }, el('span', { class: 'swatch', style: { background: col } }), el('span', { text: label }), el('span', { class: 'muted', text: counts[c] ? fmt(counts[c], 0) : '' })));
     }
   } else {
     lg.append(el('h2', { text: METRIC_LABEL[state.metric] + ' per cell' }));
-    const br = (shown.summary && shown.summary.breaks[state.metric]) || [];
+    const br = (legendSummary() && legendSummary().breaks[state.metric]) || [];
     const scale = el('div', { class: 'scale' });
     const labels = el('div', { class: 'scale-labels' });
     const edges = [0, ...br];
@@ -420,6 +446,11 @@ function renderLegend() {
     });
     lg.append(scale, labels);
   }
+  legendCoarse = coarseShown();
+  const res = legendCoarse ? COARSE_RES : 9;
+  lg.append(el('p', { class: 'muted cell-size', 'data-res': String(res), text: legendCoarse
+    ? `Cells of H3 resolution ${res} (${CELL_KM2[res]} km²) at this zoom; zoom in for resolution 9 (${CELL_KM2[9]} km²), the cells hot grids are ranked by.`
+    : `Cells of H3 resolution ${res} (${CELL_KM2[res]} km²).` }));
   const keys = el('div', { class: 'keys' });
   keys.append(el('div', { class: 'key' }, el('span', { class: 'swatch outline' }), el('span', { text: `Top ${state.top} hot grid cell (rank label)` })));
   keys.append(el('div', { class: 'key' }, el('span', { class: 'swatch dashed' }), el('span', { text: 'Patrol area' })));
@@ -526,7 +557,7 @@ async function openDetail(h3) {
   const bandTable = el('table', { class: 'breakdown' }, ...byBand.map(([k, v]) => el('tr', {}, el('th', { text: bandLabel(k) }), el('td', { 'data-band': k, text: fmt(v, 1) }))));
   box.replaceChildren(
     el('header', {}, el('div', {},
-      el('h2', { text: `Cell ${d.h3}` }),
+      el('h2', { text: `Cell ${d.h3}` }, el('span', { class: 'muted res', text: ` res ${parseInt(d.h3[1], 16)}` })),
       el('p', { class: 'muted', text: `${unitName(d.unit)} · ` }, el('span', { class: 'pill' + (d.class && d.class.startsWith('hot-99') ? ' dark' : ''), style: { background: cls ? cls[1] : '#ccc' }, text: cls ? cls[2] : d.class }))),
     closeButton()),
     facts,
@@ -729,7 +760,7 @@ async function start() {
   let first = null;
   try {
     first = await viewP;
-    shown = { summary: first[0], hotgrids: first[1], knife: first[2] };
+    shown = { summary: first[0], coarse: first[1], hotgrids: first[2], knife: first[3] };
     mark('data');
   } catch { /* reload asks again and reports the failure */ }
   const { bounds, padding } = selection();

@@ -4,6 +4,13 @@
 
 export const FILTERS = ['unit', 'band', 'from', 'to', 'metric', 'category'];
 
+// The map's hexagons come from tiles asked for with res=auto: the server
+// draws resolution COARSE_RES cells on tiles up to zoom COARSE_MAX_ZOOM
+// (a force or a unit on screen, where resolution-9 cells are a few pixels
+// across) and resolution 9 deeper. The legend follows the zoom.
+export const COARSE_RES = 8;
+export const COARSE_MAX_ZOOM = 9;
+
 // newState is the view before the hash is read.
 export const newState = () => ({
   unit: '', band: '', from: '', to: '', metric: 'harm', colour: 'metric', category: '', top: 10,
@@ -44,10 +51,12 @@ export function knifeParams(state) {
 // unit and ward boundaries, time bands.
 export const metaURLs = () => ['/api/v1/config', '/api/v1/units', '/api/v1/bands', '/api/v1/wards'].map((p) => apiURL(p));
 
-// dataURLs are the calls that draw one view: summary (legend breaks), hot
-// grids (outlines, rank labels, list) and knife-point robbery hotspots.
+// dataURLs are the calls that draw one view: summaries (legend breaks of
+// the fine and the coarse cells), hot grids (outlines, rank labels, list)
+// and knife-point robbery hotspots.
 export const dataURLs = (state) => [
   apiURL('/api/v1/summary', filterParams(state)),
+  apiURL('/api/v1/summary', filterParams(state, { res: COARSE_RES })),
   apiURL('/api/v1/hotgrids', filterParams(state, { top: state.top })),
   apiURL('/api/v1/knife-robbery-hotspots', knifeParams(state)),
 ];
