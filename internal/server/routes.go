@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
@@ -456,10 +457,7 @@ func tileValues(v url.Values, z maptile.Zoom) url.Values {
 	if v.Get("res") != AutoResolution {
 		return v
 	}
-	out := make(url.Values, len(v))
-	for k, x := range v {
-		out[k] = x
-	}
+	out := maps.Clone(v) // Set replaces the slice: v is left as it was
 	out.Set("res", strconv.Itoa(autoResolution(z)))
 	return out
 }

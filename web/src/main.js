@@ -3,7 +3,7 @@
 // ward outlines, and the patrol coverage of the unit's agreed plan, driven
 // by controls whose state lives in the URL hash.
 import * as maplibregl from 'maplibre-gl';
-import { apiURL, COARSE_MAX_ZOOM, COARSE_RES, filterParams as viewFilters, knifeParams as viewKnife, newState, readHash as viewReadHash } from './view.js';
+import { apiURL, COARSE_MAX_ZOOM, COARSE_RES, FINE_RES, filterParams as viewFilters, knifeParams as viewKnife, newState, readHash as viewReadHash } from './view.js';
 
 const RAMP = ['#fff3bf', '#fed976', '#feb24c', '#fd8d3c', '#e8482a', '#b10026'];
 const CLASSES = [
@@ -420,7 +420,7 @@ function largestPolygon(g) {
 // --- side panel --------------------------------------------------------------
 
 // CELL_KM2 is the average area of an H3 cell by resolution.
-const CELL_KM2 = { 7: '5.2', 8: '0.74', 9: '0.11', 10: '0.015' };
+const CELL_KM2 = { 8: '0.74', 9: '0.11' };
 
 // legendCoarse is whether the legend shows the coarse cells' breaks.
 let legendCoarse = false;
@@ -447,9 +447,9 @@ function renderLegend() {
     lg.append(scale, labels);
   }
   legendCoarse = coarseShown();
-  const res = legendCoarse ? COARSE_RES : 9;
+  const res = legendCoarse ? COARSE_RES : FINE_RES;
   lg.append(el('p', { class: 'muted cell-size', 'data-res': String(res), text: legendCoarse
-    ? `Cells of H3 resolution ${res} (${CELL_KM2[res]} km²) at this zoom; zoom in for resolution 9 (${CELL_KM2[9]} km²), the cells hot grids are ranked by.`
+    ? `Cells of H3 resolution ${res} (${CELL_KM2[res]} km²) at this zoom; zoom in for resolution ${FINE_RES} (${CELL_KM2[FINE_RES]} km²), the cells hot grids are ranked by.`
     : `Cells of H3 resolution ${res} (${CELL_KM2[res]} km²).` }));
   const keys = el('div', { class: 'keys' });
   keys.append(el('div', { class: 'key' }, el('span', { class: 'swatch outline' }), el('span', { text: `Top ${state.top} hot grid cell (rank label)` })));

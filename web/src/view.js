@@ -7,9 +7,10 @@ export const FILTERS = ['unit', 'band', 'from', 'to', 'metric', 'category'];
 // The map's hexagons come from tiles asked for with res=auto: the server
 // draws resolution COARSE_RES cells on tiles up to zoom COARSE_MAX_ZOOM
 // (a force or a unit on screen, where resolution-9 cells are a few pixels
-// across) and resolution 9 deeper. The legend follows the zoom.
+// across) and FINE_RES, the server's default, deeper. The legend follows the zoom.
 export const COARSE_RES = 8;
 export const COARSE_MAX_ZOOM = 9;
+export const FINE_RES = 9;
 
 // newState is the view before the hash is read.
 export const newState = () => ({
