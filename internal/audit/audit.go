@@ -65,17 +65,16 @@ type Logger struct {
 	Store hotgrid.AuditStore
 	Now   func() time.Time // time.Now when nil
 
-	mu       sync.Mutex
-	cond     *sync.Cond
-	queue    []*waiter
-	tickets  uint64               // entries queued so far
-	stored   uint64               // ticket of the last entry committed
-	flushing bool                 // a commit runs
-	running  bool                 // the writer goroutine runs
-	closed   bool                 // Close was called
-	failed   error                // a queued (not waited for) record could not be stored
-	head     *hotgrid.AuditRecord // last record this logger wrote (writer only)
-	exited   chan struct{}
+	mu      sync.Mutex
+	cond    *sync.Cond
+	queue   []*waiter
+	tickets uint64               // entries queued so far
+	stored  uint64               // ticket of the last entry committed
+	running bool                 // the writer goroutine runs
+	closed  bool                 // Close was called
+	failed  error                // a queued (not waited for) record could not be stored
+	head    *hotgrid.AuditRecord // last record this logger wrote (writer only)
+	exited  chan struct{}
 }
 
 // MaxQueued is how many queued records Queue lets wait for the writer;
@@ -248,11 +247,9 @@ func (l *Logger) write(b Batcher) {
 		}
 		batch := l.queue
 		l.queue = nil
-		l.flushing = true
 		l.mu.Unlock()
 		err := l.flush(context.Background(), b, batch)
 		l.mu.Lock()
-		l.flushing = false
 		var keep []*waiter
 		for _, w := range batch {
 			switch {

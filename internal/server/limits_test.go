@@ -17,29 +17,10 @@ import (
 	"github.com/hotgrid/hotgrid/geo"
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
 	"github.com/hotgrid/hotgrid/internal/server"
+	"github.com/hotgrid/hotgrid/internal/server/browsertest"
 	"github.com/hotgrid/hotgrid/internal/tiles"
 	"github.com/paulmach/orb/maptile"
 )
-
-// serveOn runs srv on a loopback port until the test ends and returns its
-// base URL.
-func serveOn(t *testing.T, srv *server.Server) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	return "http://" + ln.Addr().String()
-}
 
 // errorOf decodes a JSON error body.
 func errorOf(t *testing.T, r io.Reader) string {
@@ -56,7 +37,7 @@ func errorOf(t *testing.T, r io.Reader) string {
 // TestBodyLimit: a body over Options.BodyLimit gets 413 with a JSON error.
 func TestBodyLimit(t *testing.T) {
 	a, _ := newAPI(t)
-	base := serveOn(t, server.NewServer(a, server.Options{BodyLimit: 1024}))
+	base := browsertest.Listen(t, server.NewServer(a, server.Options{BodyLimit: 1024}))
 	resp, err := http.Post(base+"/login", "application/x-www-form-urlencoded", strings.NewReader(strings.Repeat("a", 4096)))
 	if err != nil {
 		t.Fatal(err)
@@ -177,7 +158,7 @@ func TestRateLimit(t *testing.T) {
 		t.Cleanup(func() { resp.Body.Close() })
 		return resp
 	}
-	limited := serveOn(t, server.NewServer(a, server.Options{Limits: server.Limits{Rate: 2, Burst: 3, Loopback: true, Now: clk.now}}))
+	limited := browsertest.Listen(t, server.NewServer(a, server.Options{Limits: server.Limits{Rate: 2, Burst: 3, Loopback: true, Now: clk.now}}))
 	for i := 0; i < 3; i++ {
 		if r := get(limited); r.StatusCode != http.StatusOK {
 			t.Fatalf("request %d of the burst: %d", i+1, r.StatusCode)
@@ -205,7 +186,7 @@ func TestRateLimit(t *testing.T) {
 		"loopback exempt": {Rate: 2, Burst: 3, Now: clk.now},
 		"off":             {Rate: -1, Loopback: true},
 	} {
-		base := serveOn(t, server.NewServer(a, server.Options{Limits: l}))
+		base := browsertest.Listen(t, server.NewServer(a, server.Options{Limits: l}))
 		for i := 0; i < 10; i++ {
 			if r := get(base); r.StatusCode != http.StatusOK {
 				t.Fatalf("%s: request %d: %d", name, i+1, r.StatusCode)
@@ -218,7 +199,7 @@ func TestRateLimit(t *testing.T) {
 // is cut off at ReadTimeout instead of holding the connection.
 func TestSlowClient(t *testing.T) {
 	a, _ := newAPI(t)
-	base := serveOn(t, server.NewServer(a, server.Options{ReadTimeout: 300 * time.Millisecond}))
+	base := browsertest.Listen(t, server.NewServer(a, server.Options{ReadTimeout: 300 * time.Millisecond}))
 	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
 	if err != nil {
 		t.Fatal(err)

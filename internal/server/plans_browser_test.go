@@ -3,7 +3,6 @@ package server_test
 import (
 	"context"
 	"encoding/json"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	"github.com/hotgrid/hotgrid/internal/audit"
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
 	"github.com/hotgrid/hotgrid/internal/server"
+	"github.com/hotgrid/hotgrid/internal/server/browsertest"
 	"github.com/hotgrid/hotgrid/web"
 )
 
@@ -70,24 +70,14 @@ func TestPlansBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- server.NewServer(e.api, server.Options{}).Serve(ctx, ln) }()
-	defer func() {
-		cancel()
-		<-done
-	}()
+	origin := browsertest.Listen(t, server.NewServer(e.api, server.Options{}))
 	out := os.Getenv("HOTGRID_SCREENSHOTS") // keep the screenshots there
 	if out == "" {
 		out = t.TempDir()
 	}
 	tctx, tcancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer tcancel()
-	cmd := exec.CommandContext(tctx, node, "e2e/plans.mjs", "--url", "http://"+ln.Addr().String()+"/", "--chromium", chromium,
+	cmd := exec.CommandContext(tctx, node, "e2e/plans.mjs", "--url", origin+"/", "--chromium", chromium,
 		"--out", out, "--unit", "BE", "--password", testPassword)
 	cmd.Dir = filepath.Join(root, "web")
 	b, err := cmd.CombinedOutput()

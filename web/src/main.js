@@ -3,7 +3,7 @@
 // ward outlines, and the patrol coverage of the unit's agreed plan, driven
 // by controls whose state lives in the URL hash.
 import * as maplibregl from 'maplibre-gl';
-import { apiURL, COARSE_MAX_ZOOM, COARSE_RES, FINE_RES, filterParams as viewFilters, knifeParams as viewKnife, newState, readHash as viewReadHash } from './view.js';
+import { apiURL, COARSE_MAX_ZOOM, COARSE_RES, dataURLs, FINE_RES, filterParams as viewFilters, newState, readHash as viewReadHash } from './view.js';
 
 const RAMP = ['#fff3bf', '#fed976', '#feb24c', '#fd8d3c', '#e8482a', '#b10026'];
 const CLASSES = [
@@ -70,7 +70,6 @@ async function api(path, params) {
 }
 
 const filterParams = (extra = {}) => viewFilters(state, extra);
-const knifeParams = () => viewKnife(state);
 
 // --- URL state -------------------------------------------------------------
 
@@ -150,9 +149,6 @@ function tileURL() {
 // are of zoom COARSE_MAX_ZOOM or less: MapLibre asks for tiles of the
 // zoom's integer part).
 const coarseShown = () => !!map && Math.floor(map.getZoom()) <= COARSE_MAX_ZOOM;
-
-// legendSummary is the summary of the cells the map shows at its zoom.
-const legendSummary = () => (coarseShown() ? shown.coarse : shown.summary);
 
 // cellRes is the H3 resolution of a tile feature, read from its index (the
 // second hex digit of an H3 cell index is its resolution).
@@ -305,12 +301,8 @@ function bboxOf(features) {
 }
 
 // fetchView asks for the data of the view the controls show.
-const fetchView = () => Promise.all([
-  api('/api/v1/summary', filterParams()),
-  api('/api/v1/summary', filterParams({ res: COARSE_RES })),
-  api('/api/v1/hotgrids', filterParams({ top: state.top })),
-  api('/api/v1/knife-robbery-hotspots', knifeParams()),
-]);
+// (the calls view.js lists, as boot.js makes them for the first view)
+const fetchView = () => Promise.all(dataURLs(state).map((url) => api(url)));
 
 // reload draws the view the controls show, then waits for the map to
 // finish drawing it. first is the first view's data, already in the map's
@@ -428,15 +420,17 @@ let legendCoarse = false;
 function renderLegend() {
   const lg = $('legend');
   lg.replaceChildren();
+  legendCoarse = coarseShown();
+  const summary = legendCoarse ? shown.coarse : shown.summary; // of the cells the zoom shows
   if (state.colour === 'class') {
     lg.append(el('h2', { text: 'Getis-Ord Gi* significance' }));
-    const counts = (legendSummary() && legendSummary().classes) || {};
+    const counts = (summary && summary.classes) || {};
     for (const [c, col, label] of CLASSES) {
       lg.append(el('div', { class: 'key' }, el('span', { class: 'swatch', style: { background: col } }), el('span', { text: label }), el('span', { class: 'muted', text: counts[c] ? fmt(counts[c], 0) : '' })));
     }
   } else {
     lg.append(el('h2', { text: METRIC_LABEL[state.metric] + ' per cell' }));
-    const br = (legendSummary() && legendSummary().breaks[state.metric]) || [];
+    const br = (summary && summary.breaks[state.metric]) || [];
     const scale = el('div', { class: 'scale' });
     const labels = el('div', { class: 'scale-labels' });
     const edges = [0, ...br];
@@ -446,7 +440,6 @@ function renderLegend() {
     });
     lg.append(scale, labels);
   }
-  legendCoarse = coarseShown();
   const res = legendCoarse ? COARSE_RES : FINE_RES;
   lg.append(el('p', { class: 'muted cell-size', 'data-res': String(res), text: legendCoarse
     ? `Cells of H3 resolution ${res} (${CELL_KM2[res]} km²) at this zoom; zoom in for resolution ${FINE_RES} (${CELL_KM2[FINE_RES]} km²), the cells hot grids are ranked by.`

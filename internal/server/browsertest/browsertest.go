@@ -120,9 +120,18 @@ func Run(t testing.TB, name, baseURL string, args ...string) map[string]any {
 }
 
 // Serve puts api on a loopback port for the rest of the test, warms its
-// first answers and returns the page's base URL. Cleanup stops the server
-// and fails the test if it did not stop cleanly.
+// first answers and returns the page's base URL.
 func Serve(t testing.TB, api *server.API) string {
+	t.Helper()
+	origin := Listen(t, server.NewServer(api, server.Options{}))
+	api.Warm(context.Background())
+	return origin + "/"
+}
+
+// Listen runs srv on a loopback port for the rest of the test and returns
+// its origin ("http://127.0.0.1:PORT"). Cleanup stops the server and fails
+// the test if it did not stop cleanly.
+func Listen(t testing.TB, srv *server.Server) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -130,15 +139,14 @@ func Serve(t testing.TB, api *server.API) string {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- server.NewServer(api, server.Options{}).Serve(ctx, ln) }()
+	go func() { done <- srv.Serve(ctx, ln) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
-			t.Error(err)
+			t.Errorf("serve: %v", err)
 		}
 	})
-	api.Warm(ctx)
-	return "http://" + ln.Addr().String() + "/"
+	return "http://" + ln.Addr().String()
 }
 
 // CheckMap fails the test unless map.mjs saw hexagons, ward outlines and

@@ -272,15 +272,11 @@ func (r *blockReader) uvarint() uint64 {
 	return v
 }
 
-// varint reads a signed varint.
+// varint reads a signed varint: binary.AppendVarint's zig-zag encoding
+// of it as an unsigned one.
 func (r *blockReader) varint() int64 {
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.fail()
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
+	u := r.uvarint()
+	return int64(u>>1) ^ -int64(u&1)
 }
 
 // fixed64 reads 8 little-endian bytes.
