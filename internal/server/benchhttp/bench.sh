@@ -4,7 +4,8 @@
 #      returns a fixed body of the same size (the yardstick);
 #   2. random tiles over the force area (tiles.lua);
 #   3. first render of the map page in headless Chromium (web/e2e/map.mjs),
-#      the median of RENDER_RUNS (default 5) runs.
+#      the median of RENDER_RUNS (default 5) runs, each in a fresh browser
+#      profile, and of the repeat visit each run makes in its profile.
 # Beside each wrk figure it prints the server's CPU time per request (user +
 # system from /proc/PID/stat over the run): the machine is shared, so req/s
 # measures the others' load as much as ours.
@@ -68,6 +69,9 @@ run() { # pid, wrk args...: wrk output, then "cpu-ticks <n>" for pid over the ru
   echo "cpu-ticks $(($(cputicks "$pid") - t0))"
 }
 hz=$(getconf CLK_TCK)
+median() { # numbers: their median
+  printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
 summary() { # label, run output
   local rps p99 n ticks
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$2")
@@ -93,20 +97,23 @@ summary "random tiles z12-15 (force area)" "$tiles"
 grep '^tiles:' <<<"$tiles" || true
 
 if command -v node >/dev/null && [ -d web/node_modules/playwright-core ] && command -v chromium >/dev/null; then
-  # a fresh browser profile each run (nothing cached); the median of RENDER_RUNS
+  # a fresh browser profile each run (nothing cached); the median of RENDER_RUNS.
+  # Each run also times a repeat visit in the same profile (map.mjs step 7).
   out=$(mktemp -d)
   runs=()
+  repeats=()
   for _ in $(seq 1 "${RENDER_RUNS:-5}"); do
     if fig=$(cd web && node e2e/map.mjs --user demo --password hotgrid-demo --url "http://127.0.0.1:$PORT/" --chromium "$(command -v chromium)" --out "$out" 2>&1 | tail -1); then
       runs+=("$(sed -n 's/.*"first_render_ms":\([0-9]*\).*/\1/p' <<<"$fig")")
+      repeats+=("$(sed -n 's/.*"repeat_render_ms":\([0-9]*\).*/\1/p' <<<"$fig")")
     else
       echo "first render: page check failed: $fig"
       break
     fi
   done
   if [ "${#runs[@]}" -gt 0 ]; then
-    median=$(printf '%s\n' "${runs[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    echo "first render in headless Chromium: median $median ms of ${runs[*]} (screenshot $out/map-initial.png)"
+    echo "first render in headless Chromium, fresh profile: median $(median "${runs[@]}") ms of ${runs[*]} (screenshot $out/map-initial.png)"
+    echo "repeat visit, same profile: median $(median "${repeats[@]}") ms of ${repeats[*]}"
   fi
 else
   echo "first render: skipped (needs node, web/node_modules and chromium)"
