@@ -102,6 +102,14 @@ try {
   figures.res_first = await checkRes(first, 'first view');
   figures.rank_labels = await page.locator('.rank').count();
   check(figures.rank_labels > 0, 'no rank labels');
+  // where rank badges overlap (a unit's top cells in one street), each
+  // unit's rank 1 is on top, not hidden under its lower ranks
+  const buried = await page.evaluate(() => [...document.querySelectorAll('.rank')].filter((b) => b.textContent === '1').filter((b) => {
+    const r = b.getBoundingClientRect();
+    const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return top !== b && !b.contains(top) && top.classList.contains('rank');
+  }).map((b) => b.title));
+  check(buried.length === 0, 'rank 1 badges under other badges: ' + buried.join('; '));
   const legendText = await page.locator('#legend').innerText();
   check(/per cell|significance/i.test(legendText), 'no legend: ' + legendText);
   await page.screenshot({ path: join(opt.out, 'map-initial.png') });

@@ -382,7 +382,8 @@ function drawRankLabels(fc) {
   const cells = fc.features.filter((f) => f.properties.kind === 'cell').slice(0, 100);
   for (const f of cells) {
     const p = f.properties;
-    const badge = el('button', { class: p.rank > 3 ? 'rank minor' : 'rank', type: 'button', title: `Rank ${p.rank} in ${p.unit}: ${p.h3}`, 'data-h3': p.h3, text: String(p.rank) });
+    const badge = el('button', { class: p.rank > 3 ? 'rank minor' : 'rank', type: 'button', title: `Rank ${p.rank} in ${p.unit}: ${p.h3}`, 'data-h3': p.h3, text: String(p.rank),
+      style: { zIndex: String(100 - Math.min(p.rank, 99)) } }); // where badges overlap, the higher rank is on top
     badge.addEventListener('click', (e) => { e.stopPropagation(); openDetail(p.h3); });
     markers.push(new maplibregl.Marker({ element: badge }).setLngLat(centroid(f.geometry)).addTo(map));
   }
