@@ -291,7 +291,7 @@ func (a *API) warmTiles(ctx context.Context) {
 			if ctx.Err() != nil {
 				return
 			}
-			a.lowTiles.get(key("tile", q, fmt.Sprintf("%d/%d/%d.mvt", t.Z, t.X, t.Y)), func() (*Response, error) { return a.drawTile(ix, t, true) })
+			a.lowTiles.get(tileKey(q, t), func() (*Response, error) { return a.drawTile(ix, t, true) })
 		}
 	}
 }
@@ -428,7 +428,12 @@ func (a *API) tile(ctx context.Context, zxy string, v url.Values) *Response {
 	if t.Z > cachedTileZoom {
 		return a.answer(a.drawTile(ix, t, false))
 	}
-	return a.answer(a.lowTiles.get(key("tile", q, zxy), func() (*Response, error) { return a.drawTile(ix, t, true) }))
+	return a.answer(a.lowTiles.get(tileKey(q, t), func() (*Response, error) { return a.drawTile(ix, t, true) }))
+}
+
+// tileKey is the kept-tile cache's key of tile t of the cells of q.
+func tileKey(q hotgrid.Query, t maptile.Tile) string {
+	return key("tile", q, fmt.Sprintf("%d/%d/%d", t.Z, t.X, t.Y))
 }
 
 // AutoResolution is the res value that lets a tile's zoom choose the
@@ -478,10 +483,11 @@ func (a *API) drawTile(ix *cellIndex, t maptile.Tile, keep bool) (*Response, err
 		return &Response{Status: http.StatusNoContent, Header: map[string]string{
 			"Cache-Control": "private, max-age=" + strconv.Itoa(int(a.cfg.MaxAge.Seconds()))}}, nil
 	}
-	r := a.okLazy(ctMVT, b, a.cfg.MaxAge)
+	respond := a.okLazy
 	if keep {
-		r = a.ok(ctMVT, b, a.cfg.MaxAge)
+		respond = a.ok
 	}
+	r := respond(ctMVT, b, a.cfg.MaxAge)
 	if dropped > 0 {
 		r.Header[HeaderFeaturesDropped] = strconv.Itoa(dropped)
 	}

@@ -304,6 +304,9 @@ function bboxOf(features) {
 // (the calls view.js lists, as boot.js makes them for the first view)
 const fetchView = () => Promise.all(dataURLs(state).map((url) => api(url)));
 
+// asShown names fetchView's answers, in dataURLs' order.
+const asShown = ([summary, coarse, hotgrids, knife]) => ({ summary, coarse, hotgrids, knife });
+
 // reload draws the view the controls show, then waits for the map to
 // finish drawing it. first is the first view's data, already in the map's
 // style (start), and drawn the promise of the map's first idle event.
@@ -312,10 +315,11 @@ async function reload({ fit = false, first = null, drawn = null } = {}) {
   setStatus('Loading…');
   document.documentElement.dataset.loading = 'true';
   try {
-    const [summary, coarse, hotgrids, knife] = first || await fetchView();
+    const view = asShown(first || await fetchView());
     if (seq !== loadSeq) return;
     mark('data');
-    shown = { summary, coarse, hotgrids, knife };
+    shown = view;
+    const { hotgrids, knife } = view;
     if (!first) {
       const src = map.getSource('cells');
       if (src.tiles[0] !== tileURL()) src.setTiles([tileURL()]); // same URL: keep the loaded tiles
@@ -754,7 +758,7 @@ async function start() {
   let first = null;
   try {
     first = await viewP;
-    shown = { summary: first[0], coarse: first[1], hotgrids: first[2], knife: first[3] };
+    shown = asShown(first);
     mark('data');
   } catch { /* reload asks again and reports the failure */ }
   const { bounds, padding } = selection();

@@ -15,8 +15,9 @@ import (
 // IngestFile stores one file's offences in one transaction. fill runs on the
 // caller's goroutine, encoding offences into blocks, while a second
 // goroutine stores full blocks, so parsing and writing overlap. If fill or
-// a write fails, the transaction is rolled back and the store is unchanged. Offences whose ID is stored
-// already are skipped; an empty ID is derived as "<src.Hash>:<row>".
+// a write fails, the transaction is rolled back and the store is unchanged.
+// Offences whose ID is stored already are skipped; an empty ID is derived
+// as "<src.Hash>:<row>".
 func (d *DB) IngestFile(ctx context.Context, src hotgrid.SourceFile, fill func(put func(*hotgrid.Offence) error) error) (int, error) {
 	b, err := d.begin(ctx)
 	if err != nil {
