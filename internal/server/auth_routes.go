@@ -37,6 +37,7 @@ func (a *API) routeTable() []route {
 		{get, "/api/v1/hotgrids", view, unitParam, audit.ActionView, func(ctx context.Context, c *call) *Response { return a.hotgrids(ctx, c.Query) }},
 		{get, "/api/v1/knife-robbery-hotspots", view, unitParam, audit.ActionView, func(ctx context.Context, c *call) *Response { return a.knife(ctx, c.Query) }},
 		{get, "/api/v1/summary", view, unitParam, audit.ActionView, func(ctx context.Context, c *call) *Response { return a.summary(ctx, c.Query) }},
+		{get, "/api/v1/map.svg", view, unitParam, audit.ActionView, func(ctx context.Context, c *call) *Response { return a.mapSVG(ctx, c.Query) }},
 		{get, "/api/v1/export", auth.PermExport, unitParam, audit.ActionExport, a.exportFor},
 		{get, "/api/v1/cells/{h3}", view, unitParam, audit.ActionView, func(ctx context.Context, c *call) *Response {
 			return a.cell(ctx, c.params["h3"], c.Query)

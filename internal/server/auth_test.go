@@ -161,7 +161,7 @@ func (e *authEnv) request(t *testing.T, rt server.RouteInfo, unit string) (path 
 		return rt.Pattern, q, `{"name":"matrix-login","password":"` + testPassword + `"}`
 	case "POST /logout", "POST /api/v1/tokens":
 		return rt.Pattern, q, `{}`
-	case "GET /api/v1/hotgrids", "GET /api/v1/knife-robbery-hotspots", "GET /api/v1/summary", "GET /api/v1/export",
+	case "GET /api/v1/hotgrids", "GET /api/v1/knife-robbery-hotspots", "GET /api/v1/summary", "GET /api/v1/export", "GET /api/v1/map.svg",
 		"GET /api/v1/plans", "GET /api/v1/capacity", "GET /api/v1/accuracy":
 		q.Set("unit", unit)
 		return rt.Pattern, q, ""

@@ -17,6 +17,7 @@
 //	/api/v1/knife-robbery-hotspots?unit=&top=&from=&to=&res=
 //	/api/v1/cells/{h3}?FILTERS             one cell's detail
 //	/api/v1/summary?FILTERS                legend: cell count, bbox, class counts, metric breaks
+//	/api/v1/map.svg?FILTERS&top=&colour=&width=&height=&map=&hide=   the map's view drawn as SVG
 //	/api/v1/export?FILTERS&top=&format=&layer=   geojson|gpkg|kml|csv download
 //	  &bundle=zip                          csv with its .csvt and provenance.json in a ZIP
 //	  &plan=ID                             a patrol plan's areas and cells (export_extras.go)

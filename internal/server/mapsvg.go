@@ -1,0 +1,317 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+
+	"github.com/hotgrid/hotgrid/geo"
+	"github.com/hotgrid/hotgrid/internal/hotgrid"
+	"github.com/hotgrid/hotgrid/internal/mapsvg"
+)
+
+const ctSVG = "image/svg+xml"
+
+// HeaderView names the response header of /api/v1/map.svg that holds the
+// camera it drew (zoom/lat/lon), so the map page can open MapLibre on the
+// same view.
+const HeaderView = "X-Hotgrid-View"
+
+// The map page's camera limits and the padding its fit to a unit keeps
+// (web/src/main.js: minZoom, maxZoom, selection()).
+const (
+	pageMinZoom = 7
+	pageMaxZoom = 18
+	pagePadding = 40
+	// cellsMinZoom is the cells source's minzoom: further out the page
+	// draws no hexagons.
+	cellsMinZoom = 8
+)
+
+// mapParams are what /api/v1/map.svg takes besides the filters.
+var mapParams = []string{"top", "colour", "width", "height", "map", "hide"}
+
+// mapRequest is a parsed /api/v1/map.svg request.
+type mapRequest struct {
+	q, knife       hotgrid.Query // the hot grids' and the knife hotspots' queries
+	autoRes        bool          // the hexagons' resolution follows the zoom, as the page's tiles do
+	view           mapsvg.View
+	fit            bool // no map= given: fit the selected units
+	colourClass    bool
+	grids, knifeOn bool
+	outlines       bool
+}
+
+// mapSVG answers /api/v1/map.svg: the map page's view drawn as SVG, with
+// the camera it drew in the X-Hotgrid-View header.
+func (a *API) mapSVG(ctx context.Context, v url.Values) *Response {
+	r, err := a.parseMapRequest(v)
+	if err != nil {
+		return a.fail(err)
+	}
+	k := key("map.svg", r.q, r.view.String(), strconv.Itoa(r.view.Width), strconv.Itoa(r.view.Height),
+		fmt.Sprint(r.autoRes, r.colourClass, r.grids, r.knifeOn, r.outlines, r.q.Top))
+	return a.cached(k, func() (*Response, error) {
+		ctx, cancel := detached(ctx)
+		defer cancel()
+		p, err := a.mapPicture(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		var buf bytes.Buffer
+		if err := mapsvg.Write(&buf, p); err != nil {
+			return nil, err
+		}
+		resp := a.ok(ctSVG, buf.Bytes(), a.cfg.MaxAge)
+		resp.Header[HeaderView] = p.View.String()
+		return resp, nil
+	})
+}
+
+// parseMapRequest reads the filters, top, colour (metric or class), the
+// map's width and height in pixels, its camera (map=zoom/lat/lon; default:
+// fit the selected units) and the layers to hide (hide=grids,knife,units).
+func (a *API) parseMapRequest(v url.Values) (*mapRequest, error) {
+	if err := checkParams(v, append(filterParams, mapParams...)...); err != nil {
+		return nil, err
+	}
+	r := &mapRequest{autoRes: v.Get("res") == "" || v.Get("res") == AutoResolution, grids: true, knifeOn: true, outlines: true}
+	fv := cloneValues(v)
+	if r.autoRes {
+		fv.Del("res") // the hot grids are ranked at the default resolution, as on the page
+	}
+	var err error
+	if r.q, err = a.parseQuery(fv); err != nil {
+		return nil, err
+	}
+	if r.q.Top, err = parseInt("top", v.Get("top"), 1, maxTop, 10); err != nil {
+		return nil, err
+	}
+	kv := url.Values{}
+	for _, p := range []string{"unit", "from", "to"} {
+		if s := v.Get(p); s != "" {
+			kv.Set(p, s)
+		}
+	}
+	if r.knife, err = a.parseQuery(kv); err != nil {
+		return nil, err
+	}
+	r.knife.Top = 3
+	if err := r.parseLook(v); err != nil {
+		return nil, err
+	}
+	return r, a.parseCamera(v, r)
+}
+
+// parseLook reads colour and hide.
+func (r *mapRequest) parseLook(v url.Values) error {
+	switch c := v.Get("colour"); c {
+	case "", "metric":
+	case "class":
+		r.colourClass = true
+	default:
+		return hotgrid.FieldErrorf("colour", "%q is not metric or class", c)
+	}
+	if h := v.Get("hide"); h != "" {
+		for _, layer := range strings.Split(h, ",") {
+			switch layer {
+			case "grids":
+				r.grids = false
+			case "knife":
+				r.knifeOn = false
+			case "units":
+				r.outlines = false
+			default:
+				return hotgrid.FieldErrorf("hide", "%q is not a layer that can be hidden (grids, knife, units)", layer)
+			}
+		}
+	}
+	return nil
+}
+
+// parseCamera reads width, height and map into r.view; without map the
+// view fits the selected units (every unit when none is selected).
+func (a *API) parseCamera(v url.Values, r *mapRequest) error {
+	var err error
+	if r.view.Width, err = parseInt("width", v.Get("width"), 64, 4096, 1200); err != nil {
+		return err
+	}
+	if r.view.Height, err = parseInt("height", v.Get("height"), 64, 4096, 800); err != nil {
+		return err
+	}
+	if m := v.Get("map"); m != "" {
+		return mapsvg.ParseCamera("map", m, &r.view)
+	}
+	b, ok := a.unitsBound(r.q.Units)
+	if !ok { // the page's view when there are no boundaries
+		r.view.Lon, r.view.Lat, r.view.Zoom = -1.89, 52.48, 9
+		return nil
+	}
+	pad := mapsvg.Padding{Top: pagePadding, Right: pagePadding, Bottom: pagePadding, Left: pagePadding}
+	r.view = mapsvg.Fit(b, r.view.Width, r.view.Height, pad, pageMinZoom, pageMaxZoom)
+	r.fit = true
+	return nil
+}
+
+// unitsBound is the bound of the boundaries of units (of every unit when
+// units is empty).
+func (a *API) unitsBound(units []string) (orb.Bound, bool) {
+	var b orb.Bound
+	found := false
+	for _, u := range a.unitList {
+		if len(u.Geometry) == 0 || (len(units) > 0 && !contains(units, u.Code)) {
+			continue
+		}
+		if !found {
+			b, found = u.Geometry.Bound(), true
+			continue
+		}
+		b = b.Union(u.Geometry.Bound())
+	}
+	return b, found
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// mapPicture gathers what the page's first view draws.
+func (a *API) mapPicture(ctx context.Context, r *mapRequest) (mapsvg.Picture, error) {
+	p := mapsvg.Picture{View: r.view, Outlines: r.outlines, Basemap: a.cfg.Basemap != "", Title: a.mapTitle(r)}
+	for _, u := range a.unitList {
+		p.Units = append(p.Units, mapsvg.Unit{Name: u.Name, Geometry: u.Geometry})
+	}
+	var err error
+	if p.Cells, err = a.mapCells(ctx, r); err != nil {
+		return p, err
+	}
+	if r.grids {
+		rk, err := a.svc.Rank(ctx, r.q)
+		if err != nil {
+			return p, err
+		}
+		if p.Grids, p.Areas, err = rankingShapes(rk); err != nil {
+			return p, err
+		}
+	}
+	if r.knifeOn {
+		rk, err := a.svc.Knife(ctx, r.knife)
+		if err != nil {
+			return p, err
+		}
+		grids, _, err := rankingShapes(rk)
+		if err != nil {
+			return p, err
+		}
+		for _, g := range grids {
+			p.Knife = append(p.Knife, g.Cell)
+		}
+	}
+	return p, nil
+}
+
+// mapCells are the hexagons the page's tiles draw at the view's zoom,
+// coloured as the page colours them.
+func (a *API) mapCells(ctx context.Context, r *mapRequest) ([]mapsvg.Cell, error) {
+	if math.Floor(r.view.Zoom) < cellsMinZoom {
+		return nil, nil
+	}
+	q := r.q
+	if r.autoRes {
+		q.Resolution = autoResolution(maptile.Zoom(math.Floor(r.view.Zoom)))
+	}
+	ix, err := a.index(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	metric := string(q.Metric)
+	if metric == "" {
+		metric = string(hotgrid.MetricHarm)
+	}
+	breaks := summarise(ix).Breaks[metric]
+	cells := visible(ix.cells)
+	out := make([]mapsvg.Cell, 0, len(cells))
+	for i := range cells {
+		c := &cells[i]
+		fill, op := mapsvg.ClassFill(c.Class)
+		if !r.colourClass {
+			fill, op = mapsvg.MetricFill(round4(metricValue(c, metric)), breaks)
+		}
+		out = append(out, mapsvg.Cell{Cell: c.Cell, Fill: fill, Opacity: op})
+	}
+	return out, nil
+}
+
+// metricValue is a cell's value of a metric named as the API names it.
+func metricValue(c *hotgrid.CellScore, metric string) float64 {
+	switch metric {
+	case "count":
+		return c.Count
+	case "recency":
+		return c.Recency
+	}
+	return c.Harm
+}
+
+// rankingShapes are a ranking's cells, best first within each unit, and
+// the outlines of its patrol areas.
+func rankingShapes(rk *hotgrid.Ranking) ([]mapsvg.Grid, []orb.MultiPolygon, error) {
+	in := rankingInput(rk)
+	grids := make([]mapsvg.Grid, 0, len(in.Cells))
+	for _, c := range in.Cells {
+		id := c.Cell
+		if id == 0 {
+			var err error
+			if id, err = geo.ParseCell(c.H3); err != nil {
+				return nil, nil, fmt.Errorf("ranked cell %q: %w", c.H3, err)
+			}
+		}
+		grids = append(grids, mapsvg.Grid{Cell: id, Rank: c.Rank, Unit: c.Unit, H3: c.H3})
+	}
+	var areas []orb.MultiPolygon
+	for _, ar := range in.Areas {
+		ids := make([]uint64, 0, len(ar.Cells))
+		for _, h := range ar.Cells {
+			id, err := geo.ParseCell(h)
+			if err != nil {
+				return nil, nil, fmt.Errorf("patrol area %q cell %q: %w", ar.ID, h, err)
+			}
+			ids = append(ids, id)
+		}
+		mp, err := geo.CellsOutline(ids)
+		if err != nil {
+			return nil, nil, fmt.Errorf("patrol area %q: %w", ar.ID, err)
+		}
+		areas = append(areas, mp)
+	}
+	return grids, areas, nil
+}
+
+// mapTitle says what a picture shows.
+func (a *API) mapTitle(r *mapRequest) string {
+	units := "all units"
+	if len(r.q.Units) > 0 {
+		units = strings.Join(r.q.Units, ", ")
+	}
+	band := r.q.Band
+	if band == "" {
+		band = "any time"
+	}
+	metric := string(r.q.Metric)
+	if metric == "" {
+		metric = string(hotgrid.MetricHarm)
+	}
+	return fmt.Sprintf("hotgrid: hot grids of %s, %s, ranked by %s", units, band, metric)
+}
