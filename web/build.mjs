@@ -18,8 +18,8 @@ await build({
   legalComments: 'linked',
   logLevel: 'warning',
 });
-// boot.js: a classic script run from <head> that asks for the first view's
-// data while app.js loads
+// boot.js: a classic script run from <head> that asks for the first
+// view's data and picture while app.js loads
 await build({
   entryPoints: ['src/boot.js'],
   bundle: true,

@@ -36,6 +36,33 @@ const api = async (path) => {
 };
 // ready waits for the page's signal that the map has drawn its view
 const ready = (p) => p.waitForFunction(() => window.__hotgridReady === true && document.documentElement.dataset.ready === 'true', null, { timeout });
+// firstView waits for the first picture of the view: the server's drawing
+// boot.js shows while MapLibre loads, or the map if that drew first
+const firstView = (p) => p.waitForFunction(() => ['preview', 'ready'].some((k) => ({ preview: 'shown', ready: 'true' })[k] === document.documentElement.dataset[k]), null, { timeout });
+// previewGone checks that the picture made way for the map once it drew
+const previewGone = async (p, when) => {
+  const left = await p.evaluate(() => document.querySelectorAll('#map img.preview').length + (document.getElementById('map').classList.contains('previewing') ? 1 : 0));
+  check(left === 0, `${when}: the first view's picture is still on the map after it drew`);
+};
+// sameCamera checks that a camera ({center: [lon, lat], zoom}) is another
+// one, or a "zoom/lat/lon" string, to within tol of a zoom level
+const sameCamera = (got, want, tol, what) => {
+  const w = typeof want === 'string' ? (([z, lat, lon]) => ({ zoom: z, center: [lon, lat] }))(want.split('/').map(Number)) : want;
+  const ok = Math.abs(got.zoom - w.zoom) <= tol && Math.abs(got.center[0] - w.center[0]) <= tol && Math.abs(got.center[1] - w.center[1]) <= tol;
+  check(ok, `${what}: ${JSON.stringify(got)} vs ${JSON.stringify(w)}`);
+};
+// mapCamera is a page's map camera, and MapLibre's own fit of bounds with
+// the page's padding
+const mapCamera = (p, bounds) => p.evaluate((b) => {
+  const m = window.__hotgrid.map;
+  const fit = b && m.cameraForBounds(b, { padding: 40 });
+  return { now: { zoom: m.getZoom(), center: m.getCenter().toArray() }, fit: fit && { zoom: fit.zoom, center: [fit.center.lng, fit.center.lat] } };
+}, bounds);
+// unitsBounds is the bound of the units' boundaries with codes (all when empty)
+const unitsBounds = (fc, codes = []) => {
+  const bs = fc.features.filter((f) => f.bbox && (codes.length === 0 || codes.includes(f.properties.code))).map((f) => f.bbox);
+  return [[Math.min(...bs.map((b) => b[0])), Math.min(...bs.map((b) => b[1]))], [Math.max(...bs.map((b) => b[2])), Math.max(...bs.map((b) => b[3]))]];
+};
 const near = (shown, want, decimals) => Math.abs(parseFloat(shown.replaceAll(',', '')) - want) <= 0.5 * 10 ** -decimals + 1e-9;
 
 const profile = await mkdtemp(join(tmpdir(), 'hotgrid-chromium-'));
@@ -75,12 +102,41 @@ try {
   // 1. first render
   const t0 = Date.now();
   await page.goto(base.href, { waitUntil: 'domcontentloaded', timeout });
+  await firstView(page);
+  figures.first_view_ms = Date.now() - t0;
+  figures.first_view = await page.evaluate(() => (document.documentElement.dataset.preview === 'shown' ? 'picture' : 'map'));
   await ready(page);
   figures.first_render_ms = Date.now() - t0;
   figures.ready_ms = await page.evaluate(() => Math.round(window.__hotgrid.readyMs));
   figures.marks = await page.evaluate(() => window.__hotgrid.marks);
   check(problems.length === 0, 'errors while loading: ' + problems.join('; '));
   check(offsite().length === 0, 'requests left the server: ' + offsite().join(', '));
+
+  // 1b. the first view's picture was drawn at the camera the map opened on,
+  // which is MapLibre's own fit of the units; its rank badges sit where the
+  // map's do; it is gone now that the map has drawn
+  const unitsFC = await api('/api/v1/units');
+  const cam = await mapCamera(page, unitsBounds(unitsFC));
+  const drawnAt = await page.evaluate(() => window.__hotgridPreview.view);
+  check(drawnAt, 'the first view has no picture: /api/v1/map.svg failed');
+  sameCamera(cam.now, drawnAt, 1e-4, 'map camera vs the picture\'s');
+  sameCamera(cam.fit, drawnAt, 2e-3, 'MapLibre\'s fit of the units vs the server\'s');
+  await previewGone(page, 'first view');
+  const svgURL = requests.find((u) => u.includes('/api/v1/map.svg?'));
+  const svg = await (await fetch(svgURL, { headers: { cookie } })).text();
+  const svgBadges = [...svg.matchAll(/<g class="rank" data-rank="1" data-h3="([0-9a-f]+)" transform="translate\(([-\d.]+) ([-\d.]+)\)">/g)];
+  check(svgBadges.length > 0, 'the picture has no rank 1 badges');
+  const offsets = await page.evaluate((bs) => {
+    const box = document.getElementById('map').getBoundingClientRect();
+    return bs.map(([h3, x, y]) => {
+      const el = document.querySelector(`.rank[data-h3="${h3}"]`);
+      if (!el) return `${h3}: no badge on the map`;
+      const r = el.getBoundingClientRect();
+      return Math.hypot(r.left + r.width / 2 - box.left - x, r.top + r.height / 2 - box.top - y);
+    });
+  }, svgBadges.map((m) => [m[1], Number(m[2]), Number(m[3])]));
+  figures.picture_badge_offset_px = Math.max(...offsets.map(Number));
+  check(offsets.every((d) => typeof d === 'number' && d <= 1.5), 'picture badges off the map\'s (px): ' + offsets.join(', '));
 
   const rendered = (filter) => page.evaluate((f) => {
     const fs = window.__hotgrid.map.queryRenderedFeatures({ layers: ['cells-fill'] });
@@ -236,8 +292,43 @@ try {
   await page.goto(base.href, { waitUntil: 'domcontentloaded', timeout });
   await ready(page);
   figures.repeat_render_ms = Date.now() - t1;
+  await previewGone(page, 'repeat visit');
   check((await rendered()).n > 0, 'no hexagons drawn on a repeat visit');
   check(problems.length === 0, 'errors on a repeat visit: ' + problems.join('; '));
+
+  // 8. while MapLibre loads (its bundle held back here), a unit's link
+  // shows the server's picture of the unit and hides the map's markers;
+  // the map opens on the same camera, draws over it and removes it
+  const page3 = await context.newPage();
+  page3.on('pageerror', (e) => problems.push('page error: ' + e.message));
+  const pictures = [];
+  page3.on('request', (r) => { if (r.url().includes('/api/v1/map.svg?')) pictures.push(r.url()); });
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page3.route('**/app.js', async (route) => { await held; await route.continue(); });
+  await page3.goto(new URL('/#unit=' + unit, base).href, { waitUntil: 'commit', timeout }); // the held bundle holds DOMContentLoaded back
+  await page3.waitForFunction(() => document.documentElement.dataset.preview === 'shown', null, { timeout });
+  const pic = await page3.evaluate(() => {
+    const img = document.querySelector('#map img.preview');
+    const box = document.getElementById('map');
+    return img && { w: img.naturalWidth, h: img.naturalHeight, bw: box.clientWidth, bh: box.clientHeight, visible: getComputedStyle(img).visibility };
+  });
+  check(pic && pic.w === pic.bw && pic.h === pic.bh && pic.visible === 'visible', 'picture while MapLibre loads: ' + JSON.stringify(pic));
+  await page3.screenshot({ path: join(opt.out, 'map-picture.png') });
+  release();
+  await ready(page3);
+  await previewGone(page3, 'unit link');
+  const cam3 = await mapCamera(page3, unitsBounds(unitsFC, [unit]));
+  const drawnAt3 = await page3.evaluate(() => window.__hotgridPreview.view);
+  sameCamera(cam3.now, drawnAt3, 1e-4, `unit ${unit}: map camera vs the picture's`);
+  sameCamera(cam3.fit, drawnAt3, 2e-3, `unit ${unit}: MapLibre's fit vs the server's`);
+  check(pictures.length === 1 && new URL(pictures[0]).searchParams.get('unit') === unit, `the picture was not of unit ${unit}: ${pictures}`);
+  check(problems.length === 0, 'errors while the picture showed: ' + problems.join('; '));
+  await page3.close();
+  const svgLink = await page.locator('#dl-svg').getAttribute('href');
+  const svgRes = await fetch(new URL(svgLink, base), { headers: { cookie } });
+  check(svgRes.ok && svgRes.headers.get('content-type') === 'image/svg+xml' && new URL(svgLink, base).searchParams.get('map'),
+    `SVG map link ${svgLink}: HTTP ${svgRes.status} ${svgRes.headers.get('content-type')}`);
   figures.screenshot = join(opt.out, 'map.png');
   console.log(JSON.stringify(figures));
 } catch (err) {

@@ -3,7 +3,7 @@
 // ward outlines, and the patrol coverage of the unit's agreed plan, driven
 // by controls whose state lives in the URL hash.
 import * as maplibregl from 'maplibre-gl';
-import { apiURL, COARSE_MAX_ZOOM, COARSE_RES, dataURLs, FINE_RES, filterParams as viewFilters, newState, readHash as viewReadHash } from './view.js';
+import { apiURL, COARSE_MAX_ZOOM, COARSE_RES, dataURLs, FINE_RES, filterParams as viewFilters, newState, previewURL, readHash as viewReadHash } from './view.js';
 
 const RAMP = ['#fff3bf', '#fed976', '#feb24c', '#fd8d3c', '#e8482a', '#b10026'];
 const CLASSES = [
@@ -84,11 +84,23 @@ function writeHash() {
   for (const k of ['grids', 'knife', 'units', 'wards']) if (!state[k]) h.set(k, '0');
   if (state.cov) h.set('cov', '1');
   if (state.cov && state.day) h.set('day', state.day);
-  if (map) {
-    const c = map.getCenter();
-    h.set('map', `${map.getZoom().toFixed(2)}/${c.lat.toFixed(5)}/${c.lng.toFixed(5)}`);
-  }
+  if (map) h.set('map', camera());
   history.replaceState(null, '', '#' + h.toString().replaceAll('%2F', '/'));
+  updateMapLink();
+}
+
+// camera is the map's view as the hash holds it: zoom/lat/lon.
+function camera() {
+  const c = map.getCenter();
+  return `${map.getZoom().toFixed(2)}/${c.lat.toFixed(5)}/${c.lng.toFixed(5)}`;
+}
+
+// updateMapLink points "SVG map" at the server's drawing of what the map
+// shows, at its size: a picture for a briefing pack.
+function updateMapLink() {
+  if (!map) return;
+  const box = map.getContainer();
+  $('dl-svg').href = previewURL(state, box.clientWidth, box.clientHeight, camera());
 }
 
 // --- controls --------------------------------------------------------------
@@ -518,6 +530,7 @@ function updateDownloads() {
   $('accuracy').href = '/api/v1/accuracy' + (state.unit ? '?' + new URLSearchParams({ unit: state.unit }).toString() : '');
   $('dl-kml').href = '/api/v1/export?' + qs('kml');
   $('dl-gpkg').href = '/api/v1/export?' + qs('gpkg');
+  updateMapLink();
 }
 
 async function openDetail(h3) {
@@ -741,6 +754,31 @@ function holdFirstPaint(m, ms) {
   };
 }
 
+// firstCamera is where the map opens: the shared link's view, else the
+// camera the server drew boot.js's picture at (so the map draws over it
+// exactly), else the selected units fitted.
+async function firstCamera() {
+  if (state.view) return { center: state.view.center, zoom: state.view.zoom };
+  const pv = window.__hotgridPreview;
+  const box = $('map');
+  const late = new Promise((resolve) => setTimeout(resolve, 1500, null)); // a slow picture does not hold the map up
+  const drawn = pv && pv.width === box.clientWidth && pv.height === box.clientHeight ? await Promise.race([pv.view, late]) : null;
+  const m = (drawn || '').split('/').map(Number);
+  if (m.length === 3 && m.every(Number.isFinite)) return { zoom: m[0], center: [m[2], m[1]] };
+  const { bounds, padding } = selection();
+  return bounds ? { bounds, fitBoundsOptions: { padding } } : { center: [-1.89, 52.48], zoom: 9 };
+}
+
+// endPreview removes boot.js's picture once the map has drawn over it.
+function endPreview() {
+  const box = $('map');
+  box.classList.remove('previewing');
+  for (const img of box.querySelectorAll('img.preview')) {
+    URL.revokeObjectURL(img.src);
+    img.remove();
+  }
+}
+
 async function start() {
   maplibregl.setWorkerUrl(new URL('maplibre-gl-worker.mjs', location.href).href);
   maplibregl.prewarm(); // start the tile worker while the data loads
@@ -761,13 +799,10 @@ async function start() {
     shown = asShown(first);
     mark('data');
   } catch { /* reload asks again and reports the failure */ }
-  const { bounds, padding } = selection();
-  const view = state.view || !bounds ? { center: state.view ? state.view.center : [-1.89, 52.48], zoom: state.view ? state.view.zoom : 9 }
-    : { bounds, fitBoundsOptions: { padding } };
   map = new maplibregl.Map({
     container: 'map',
     style: mapStyle(),
-    ...view,
+    ...(await firstCamera()),
     minZoom: 7,
     maxZoom: 18,
     attributionControl: { compact: false, customAttribution: 'Boundaries: ONS/OS (approximate NPUs)' },
@@ -785,6 +820,7 @@ async function start() {
   mark('map-load');
   bindMap();
   await reload({ first, drawn });
+  endPreview();
   // ward outlines are for orientation: they come after the first picture
   if (meta.wards) map.getSource('wards').setData(meta.wards);
   await loadCoverage();

@@ -61,3 +61,16 @@ export const dataURLs = (state) => [
   apiURL('/api/v1/hotgrids', filterParams(state, { top: state.top })),
   apiURL('/api/v1/knife-robbery-hotspots', knifeParams(state)),
 ];
+
+// previewURL is the server's drawing of a view as SVG (/api/v1/map.svg) for
+// a map width × height pixels: at camera ("zoom/lat/lon") when given, else
+// fitted to the selected units as the page fits them. boot.js shows it as
+// the first view while MapLibre loads; the page offers it as a download.
+export function previewURL(state, width, height, camera) {
+  const p = filterParams(state, { top: state.top, width: Math.round(width), height: Math.round(height) });
+  if (state.colour !== 'metric') p.colour = state.colour;
+  const hide = [['grids', state.grids], ['knife', state.knife], ['units', state.units]].filter(([, on]) => !on).map(([k]) => k);
+  if (hide.length) p.hide = hide.join(',');
+  if (camera) p.map = camera;
+  return apiURL('/api/v1/map.svg', p);
+}

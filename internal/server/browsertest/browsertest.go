@@ -149,11 +149,12 @@ func Listen(t testing.TB, srv *server.Server) string {
 	return "http://" + ln.Addr().String()
 }
 
-// CheckMap fails the test unless map.mjs saw hexagons, ward outlines, an
-// accuracy report with charts and the map again on a repeat visit.
+// CheckMap fails the test unless map.mjs saw a first view, hexagons, ward
+// outlines, an accuracy report with charts and the map again on a repeat
+// visit.
 func CheckMap(t testing.TB, f map[string]any) {
 	t.Helper()
-	for _, k := range []string{"hexagons_first", "wards_drawn", "accuracy_charts", "repeat_render_ms"} {
+	for _, k := range []string{"first_view_ms", "hexagons_first", "wards_drawn", "accuracy_charts", "repeat_render_ms"} {
 		if n, _ := f[k].(float64); n <= 0 {
 			t.Fatalf("%s = %v: %v", k, f[k], f)
 		}
