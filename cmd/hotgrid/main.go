@@ -41,6 +41,7 @@ func commands() map[string]command {
 		"knife":        {"top knife-point robbery hotspots per unit", runKnife},
 		"serve":        {"serve the map page and API", runServe},
 		"export":       {"export hot grids as GeoJSON, GeoPackage, KML or CSV", runExport},
+		"map":          {"draw the map's view of the hot grids as an SVG picture", runMap},
 		"evaluate":     {"backtest hot grid forecasts (PAI, PEI*, hit rate)", runEvaluate},
 		"user":         {"add, disable or reset accounts; make API tokens", runUser},
 		"audit":        {"verify the hash-chained audit trail", runAudit},

@@ -36,9 +36,13 @@ const api = async (path) => {
 };
 // ready waits for the page's signal that the map has drawn its view
 const ready = (p) => p.waitForFunction(() => window.__hotgridReady === true && document.documentElement.dataset.ready === 'true', null, { timeout });
-// firstView waits for the first picture of the view: the server's drawing
-// boot.js shows while MapLibre loads, or the map if that drew first
-const firstView = (p) => p.waitForFunction(() => ['preview', 'ready'].some((k) => ({ preview: 'shown', ready: 'true' })[k] === document.documentElement.dataset[k]), null, { timeout });
+// firstView waits for the first view of the page: the server's drawing of
+// the map boot.js shows while MapLibre loads with the side panel (list,
+// legend, controls) filled in, or the map if that drew first
+const firstView = (p) => p.waitForFunction(() => {
+  const d = document.documentElement.dataset;
+  return (d.preview === 'shown' && d.panel === 'shown') || d.ready === 'true';
+}, null, { timeout });
 // previewGone checks that the picture made way for the map once it drew
 const previewGone = async (p, when) => {
   const left = await p.evaluate(() => document.querySelectorAll('#map img.preview').length + (document.getElementById('map').classList.contains('previewing') ? 1 : 0));
@@ -104,7 +108,12 @@ try {
   await page.goto(base.href, { waitUntil: 'domcontentloaded', timeout });
   await firstView(page);
   figures.first_view_ms = Date.now() - t0;
-  figures.first_view = await page.evaluate(() => (document.documentElement.dataset.preview === 'shown' ? 'picture' : 'map'));
+  figures.first_view = await page.evaluate(() => (document.documentElement.dataset.ready === 'true' ? 'map' : 'picture'));
+  if (figures.first_view === 'picture') { // the side panel came with the picture
+    figures.first_view_list = await page.locator('#list li').count();
+    check(figures.first_view_list > 0 && (await page.locator('#legend .swatch, #legend .ramp, #legend .key').count()) > 0,
+      `first view: ${figures.first_view_list} hot grids listed, legend ${await page.locator('#legend').innerText()}`);
+  }
   await ready(page);
   figures.first_render_ms = Date.now() - t0;
   figures.ready_ms = await page.evaluate(() => Math.round(window.__hotgrid.readyMs));
@@ -296,24 +305,28 @@ try {
   check((await rendered()).n > 0, 'no hexagons drawn on a repeat visit');
   check(problems.length === 0, 'errors on a repeat visit: ' + problems.join('; '));
 
-  // 8. while MapLibre loads (its bundle held back here), a unit's link
-  // shows the server's picture of the unit and hides the map's markers;
-  // the map opens on the same camera, draws over it and removes it
+  // 8. while MapLibre loads (its tile worker held back here), a unit's link
+  // shows the server's picture of the unit with the side panel filled in,
+  // and the map's markers hidden; the map opens on the same camera, draws
+  // over it and removes it
   const page3 = await context.newPage();
   page3.on('pageerror', (e) => problems.push('page error: ' + e.message));
   const pictures = [];
   page3.on('request', (r) => { if (r.url().includes('/api/v1/map.svg?')) pictures.push(r.url()); });
   let release;
   const held = new Promise((resolve) => { release = resolve; });
-  await page3.route('**/app.js', async (route) => { await held; await route.continue(); });
-  await page3.goto(new URL('/#unit=' + unit, base).href, { waitUntil: 'commit', timeout }); // the held bundle holds DOMContentLoaded back
-  await page3.waitForFunction(() => document.documentElement.dataset.preview === 'shown', null, { timeout });
+  await page3.route('**/maplibre-gl-worker.mjs', async (route) => { await held; await route.continue(); });
+  await page3.goto(new URL('/#unit=' + unit, base).href, { waitUntil: 'domcontentloaded', timeout });
+  await firstView(page3);
   const pic = await page3.evaluate(() => {
     const img = document.querySelector('#map img.preview');
     const box = document.getElementById('map');
-    return img && { w: img.naturalWidth, h: img.naturalHeight, bw: box.clientWidth, bh: box.clientHeight, visible: getComputedStyle(img).visibility };
+    const marker = document.querySelector('.maplibregl-marker');
+    return img && { w: img.naturalWidth, h: img.naturalHeight, bw: box.clientWidth, bh: box.clientHeight, visible: getComputedStyle(img).visibility,
+      markers: marker ? getComputedStyle(marker).visibility : 'none yet', listed: document.querySelectorAll('#list li').length, ready: document.documentElement.dataset.ready };
   });
-  check(pic && pic.w === pic.bw && pic.h === pic.bh && pic.visible === 'visible', 'picture while MapLibre loads: ' + JSON.stringify(pic));
+  check(pic && pic.w === pic.bw && pic.h === pic.bh && pic.visible === 'visible' && pic.markers !== 'visible' && pic.listed > 0 && pic.ready !== 'true',
+    'picture while MapLibre loads: ' + JSON.stringify(pic));
   await page3.screenshot({ path: join(opt.out, 'map-picture.png') });
   release();
   await ready(page3);

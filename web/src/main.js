@@ -128,6 +128,7 @@ function fillControls() {
   $('controls').addEventListener('change', (e) => {
     const before = JSON.stringify(filterParams({ top: state.top }));
     const unitBefore = state.unit;
+    endPreview(); // the picture shows the view before the change
     onChange();
     writeHash();
     if (JSON.stringify(filterParams({ top: state.top })) !== before) {
@@ -160,7 +161,12 @@ function tileURL() {
 // coarseShown tells whether the map's zoom shows coarse cells (their tiles
 // are of zoom COARSE_MAX_ZOOM or less: MapLibre asks for tiles of the
 // zoom's integer part).
-const coarseShown = () => !!map && Math.floor(map.getZoom()) <= COARSE_MAX_ZOOM;
+const coarseShown = () => {
+  const zoom = map ? map.getZoom() : firstZoom;
+  return zoom != null && Math.floor(zoom) <= COARSE_MAX_ZOOM;
+};
+// firstZoom is the zoom the map will open at, for the legend drawn before it
+let firstZoom = null;
 
 // cellRes is the H3 resolution of a tile feature, read from its index (the
 // second hex digit of an H3 cell index is its resolution).
@@ -488,7 +494,7 @@ function renderList(fc) {
       el('span', { class: 'what' }, el('strong', { text: p.unit }), el('span', { class: 'muted', text: ` ${bandLabel(p.peak_band)}` })),
       el('span', { class: 'num', text: fmt(p[state.metric], state.metric === 'count' ? 1 : 0) }));
     li.addEventListener('click', () => {
-      map.easeTo({ center: centroid(f.geometry), zoom: Math.max(map.getZoom(), 14) });
+      if (map) map.easeTo({ center: centroid(f.geometry), zoom: Math.max(map.getZoom(), 14) });
       openDetail(p.h3);
     });
     list.append(li);
@@ -509,7 +515,7 @@ function renderList(fc) {
       el('span', { class: 'num', text: fmt(p[state.metric] ?? p.harm, state.metric === 'count' ? 1 : 0) }));
     li.addEventListener('click', () => {
       const b = bboxOf([f]);
-      if (b) map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 120, maxZoom: 15.5, duration: 600 });
+      if (b && map) map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 120, maxZoom: 15.5, duration: 600 });
     });
     areas.append(li);
   }
@@ -539,7 +545,7 @@ async function openDetail(h3) {
   box.dataset.h3 = h3;
   delete box.dataset.loaded;
   box.replaceChildren(el('p', { class: 'muted', text: 'Loading ' + h3 + '…' }));
-  map.setFilter('selected', ['==', ['get', 'h3'], h3]);
+  if (map && map.getLayer('selected')) map.setFilter('selected', ['==', ['get', 'h3'], h3]); // the list works before the map is up
   let d;
   try {
     const res = await api('/api/v1/cells/' + h3, filterParams());
@@ -799,10 +805,18 @@ async function start() {
     shown = asShown(first);
     mark('data');
   } catch { /* reload asks again and reports the failure */ }
+  const camera = await firstCamera();
+  if (camera.zoom != null) firstZoom = camera.zoom;
+  if (first) { // the side panel does not wait for the map: with the picture it is the whole first view
+    renderPanel();
+    renderLegend();
+    mark('panel');
+    document.documentElement.dataset.panel = 'shown';
+  }
   map = new maplibregl.Map({
     container: 'map',
     style: mapStyle(),
-    ...(await firstCamera()),
+    ...camera,
     minZoom: 7,
     maxZoom: 18,
     attributionControl: { compact: false, customAttribution: 'Boundaries: ONS/OS (approximate NPUs)' },
@@ -810,6 +824,7 @@ async function start() {
     fadeDuration: 0,
   });
   hook.map = map;
+  map.once('movestart', endPreview); // moved before it drew: the picture no longer lines up
   holdFirstPaint(map, 3000);
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
