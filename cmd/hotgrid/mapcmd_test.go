@@ -16,7 +16,9 @@ func runMapFixed(t *testing.T, args ...string) (stdout, stderr string, err error
 	t.Helper()
 	var out, errb bytes.Buffer
 	env := &Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
-	open := func(context.Context, *Env, string) (hotgrid.Service, func(), error) { return &fixedService{}, func() {}, nil }
+	open := func(context.Context, *Env, string) (hotgrid.Service, func(), error) {
+		return &fixedService{}, func() {}, nil
+	}
 	err = mapCommand(context.Background(), env, args, open)
 	return out.String(), errb.String(), err
 }
