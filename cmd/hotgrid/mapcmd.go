@@ -16,20 +16,21 @@ import (
 
 // mapFlags are the flags of `hotgrid map`, each named as the parameter of
 // /api/v1/map.svg it sets (db and out aside).
-var mapFlags = []struct{ name, usage string }{
-	{"unit", "unit codes, comma-separated (default: every unit; the view fits the units chosen)"},
-	{"band", "time band name (see data/bands.csv; default any time)"},
-	{"from", "first day or month, YYYY-MM-DD or YYYY-MM (default: start of the data)"},
-	{"to", "last day or month included (default: end of the data)"},
-	{"metric", "rank and colour by count, harm or recency (default harm)"},
-	{"category", "crime categories, comma-separated names or slugs (default: all)"},
-	{"top", "hot grid cells per unit (default 10)"},
-	{"colour", "colour the cells by metric or class (Gi*) (default metric)"},
-	{"hide", "layers left out, comma-separated: grids, knife, units"},
-	{"width", "picture width in pixels, 64-4096 (default 1200)"},
-	{"height", "picture height in pixels, 64-4096 (default 800)"},
-	{"map", "camera as zoom/lat/lon, as in the map page's link (default: fit the units)"},
-	{"res", "H3 resolution of the cells (default: by zoom, as the map page)"},
+var mapFlags = []struct{ name, def, usage string }{
+	{"unit", "", "unit codes, comma-separated (default: every unit; the view fits the units chosen)"},
+	{"band", "", "time band name (see data/bands.csv; default any time)"},
+	{"from", "", "first day or month, YYYY-MM-DD or YYYY-MM (default: start of the data)"},
+	{"to", "", "last day or month included (default: end of the data)"},
+	{"metric", "", "rank and colour by count, harm or recency (default harm)"},
+	{"category", "", "crime categories, comma-separated names or slugs (default: all)"},
+	{"top", "", "hot grid cells per unit (default 10)"},
+	{"colour", "", "colour the cells by metric or class (Gi*) (default metric)"},
+	{"hide", "", "layers left out, comma-separated: grids, knife, units"},
+	{"width", "", "picture width in pixels, 64-4096 (default 1200)"},
+	{"height", "", "picture height in pixels, 64-4096 (default 800)"},
+	{"map", "", "camera as zoom/lat/lon, as in the map page's link (default: fit the units)"},
+	{"res", "", "H3 resolution of the cells (default: by zoom, as the map page)"},
+	{"legend", "1", "1 draws a legend and the boundaries' attribution, 0 leaves them out"},
 }
 
 // runMap draws the map page's view of the hot grids as an SVG picture, for
@@ -38,9 +39,11 @@ var mapFlags = []struct{ name, usage string }{
 //	hotgrid map --out FILE.svg [--db PATH] [--unit U] [--band B] [--from D]
 //	  [--to D] [--metric M] [--category C] [--top N] [--colour metric|class]
 //	  [--hide grids,knife,units] [--width W] [--height H] [--map Z/LAT/LON]
+//	  [--legend 0|1]
 //
 // It asks the server's core for /api/v1/map.svg, so the picture is the one
-// the map page and its "SVG map" link show.
+// the map page and its "SVG map" link show, with a legend and the
+// boundaries' attribution unless --legend 0.
 func runMap(ctx context.Context, env *Env, args []string) error {
 	return mapCommand(ctx, env, args, openService)
 }
@@ -53,7 +56,7 @@ func mapCommand(ctx context.Context, env *Env, args []string, open func(context.
 	out := fs.String("out", "", `output file; "-" writes to standard output (required)`)
 	vals := make([]*string, len(mapFlags))
 	for i, f := range mapFlags {
-		vals[i] = fs.String(f.name, "", f.usage)
+		vals[i] = fs.String(f.name, f.def, f.usage)
 	}
 	if err := fs.Parse(args); err != nil {
 		return err

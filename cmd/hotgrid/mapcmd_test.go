@@ -44,14 +44,14 @@ func TestMapCommand(t *testing.T) {
 	if err := xml.Unmarshal(body, &svg); err != nil {
 		t.Fatalf("%s is not SVG: %v", path, err)
 	}
-	if svg.Width != "640" || svg.Title != "hotgrid: hot grids of BW, any time, ranked by harm" || len(svg.Badges) == 0 {
-		t.Errorf("picture: width %s, title %q, %d badges", svg.Width, svg.Title, len(svg.Badges))
+	if svg.Width != "640" || svg.Title != "hotgrid: hot grids of BW, any time, ranked by harm" || len(svg.Badges) == 0 || !bytes.Contains(body, []byte(`<g class="key"`)) {
+		t.Errorf("picture: width %s, title %q, %d badges, legend %v", svg.Width, svg.Title, len(svg.Badges), bytes.Contains(body, []byte(`<g class="key"`)))
 	}
 	if !strings.Contains(msg, "wrote "+path) || !strings.Contains(msg, "view "+svg.View) {
 		t.Errorf("message %q", msg)
 	}
-	stdout, _, err := runMapFixed(t, "--out", "-", "--map", "12/52.48/-1.9", "--hide", "grids,knife")
-	if err != nil || !strings.HasPrefix(stdout, "<svg ") || !strings.Contains(stdout, `data-view="12.0000/52.480000/-1.900000"`) {
+	stdout, _, err := runMapFixed(t, "--out", "-", "--map", "12/52.48/-1.9", "--hide", "grids,knife", "--legend", "0")
+	if err != nil || !strings.HasPrefix(stdout, "<svg ") || !strings.Contains(stdout, `data-view="12.0000/52.480000/-1.900000"`) || strings.Contains(stdout, `class="key"`) {
 		t.Errorf("--out -: %v, %.80s", err, stdout)
 	}
 }
@@ -66,6 +66,7 @@ func TestMapCommandErrors(t *testing.T) {
 		{[]string{"--out", "-", "--map", "12/52.48"}, "--map"},
 		{[]string{"--out", "-", "--hide", "cells"}, "--hide"},
 		{[]string{"--out", "-", "--colour", "rainbow"}, "--colour"},
+		{[]string{"--out", "-", "--legend", "perhaps"}, "--legend"},
 		{[]string{"--out", "-", "extra"}, "unexpected argument"},
 		{[]string{"--out", filepath.Join(t.TempDir(), "no", "such", "dir.svg")}, "no such file"},
 	} {

@@ -35,6 +35,7 @@ type Picture struct {
 	Grids    []Grid // ranked cells, outlined; the first MaxBadges get a rank badge
 	Areas    []orb.MultiPolygon
 	Knife    []uint64
+	Key      *Key // a legend and attribution, for a picture that stands alone
 }
 
 // Unit is a unit's name and boundary.
@@ -97,6 +98,9 @@ func Write(w io.Writer, p Picture) error {
 		d.unitNames(p.Units)
 	}
 	d.badges(p.Grids)
+	if p.Key != nil {
+		d.key(p.Key)
+	}
 	bw.WriteString("</svg>\n")
 	return bw.Flush()
 }

@@ -243,3 +243,41 @@ func readPath(t *testing.T, d string) [][2]float64 {
 	}
 	return pts
 }
+
+func TestShortNumber(t *testing.T) {
+	for _, tc := range []struct {
+		v    float64
+		want string
+	}{{0, "0"}, {1.254, "1.25"}, {99.5, "99.5"}, {100, "100"}, {9999.4, "9999"}, {13433, "13.4k"}, {486215, "486.2k"}, {2.5e6, "2.5M"}, {-13433, "-13.4k"}} {
+		if got := shortNumber(tc.v); got != tc.want {
+			t.Errorf("shortNumber(%v) = %q; want %q", tc.v, got, tc.want)
+		}
+	}
+}
+
+func TestKey(t *testing.T) {
+	p := small(t, 14)
+	if strings.Contains(string(write(t, p)), `class="key"`) {
+		t.Fatal("a picture without a Key has a legend")
+	}
+	swatches := func(k Key) (int, string) {
+		p.Key = &k
+		s := string(write(t, p))
+		i := strings.Index(s, `<g class="key"`)
+		if i < 0 {
+			t.Fatal("no legend drawn")
+		}
+		key := s[i:]
+		return strings.Count(key, `height="10" fill=`), key
+	}
+	n, key := swatches(Key{Title: "Hot grids <BE>", Subtitle: "Harm per cell", Breaks: []float64{10, 13433, 50000}, Attribution: "OGL & co"})
+	if n != 4 || !containsAll(key, "Hot grids &lt;BE&gt;", ">13.4k<", ">50k<", "OGL &amp; co", "Hot grid (rank)") {
+		t.Errorf("ramp legend: %d swatches; want 4 (3 breaks):\n%s", n, key)
+	}
+	if n, key = swatches(Key{Title: "x", Classes: true}); n != 7 || !containsAll(key, "hot 99%", "n.s.", "cold 90%") {
+		t.Errorf("class legend: %d swatches; want 7:\n%s", n, key)
+	}
+	if n, _ = swatches(Key{Title: "x"}); n != 1 {
+		t.Errorf("no breaks: %d swatches; want one", n)
+	}
+}

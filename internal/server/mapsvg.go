@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
@@ -36,7 +37,7 @@ const (
 )
 
 // mapParams are what /api/v1/map.svg takes besides the filters.
-var mapParams = []string{"top", "colour", "width", "height", "map", "hide"}
+var mapParams = []string{"top", "colour", "width", "height", "map", "hide", "legend"}
 
 // mapRequest is a parsed /api/v1/map.svg request.
 type mapRequest struct {
@@ -47,6 +48,7 @@ type mapRequest struct {
 	colourClass    bool
 	grids, knifeOn bool
 	outlines       bool
+	legend         bool // a legend and the attribution: a picture that stands alone
 }
 
 // mapSVG answers /api/v1/map.svg: the map page's view drawn as SVG, with
@@ -57,7 +59,7 @@ func (a *API) mapSVG(ctx context.Context, v url.Values) *Response {
 		return a.fail(err)
 	}
 	k := key("map.svg", r.q, r.view.String(), strconv.Itoa(r.view.Width), strconv.Itoa(r.view.Height),
-		fmt.Sprint(r.autoRes, r.colourClass, r.grids, r.knifeOn, r.outlines, r.q.Top))
+		fmt.Sprint(r.autoRes, r.colourClass, r.grids, r.knifeOn, r.outlines, r.legend, r.q.Top))
 	return a.cached(k, func() (*Response, error) {
 		ctx, cancel := detached(ctx)
 		defer cancel()
@@ -110,8 +112,12 @@ func (a *API) parseMapRequest(v url.Values) (*mapRequest, error) {
 	return r, a.parseCamera(v, r)
 }
 
-// parseLook reads colour and hide.
+// parseLook reads colour, hide and legend.
 func (r *mapRequest) parseLook(v url.Values) error {
+	var err error
+	if r.legend, err = parseBool("legend", v.Get("legend")); err != nil {
+		return err
+	}
 	switch c := v.Get("colour"); c {
 	case "", "metric":
 	case "class":
@@ -155,6 +161,9 @@ func (a *API) parseCamera(v url.Values, r *mapRequest) error {
 		return nil
 	}
 	pad := mapsvg.Padding{Top: pagePadding, Right: pagePadding, Bottom: pagePadding, Left: pagePadding}
+	if r.legend { // keep the units clear of the legend
+		pad.Bottom += mapsvg.KeyHeight + 12
+	}
 	r.view = mapsvg.Fit(b, r.view.Width, r.view.Height, pad, pageMinZoom, pageMaxZoom)
 	r.fit = true
 	return nil
@@ -193,9 +202,13 @@ func (a *API) mapPicture(ctx context.Context, r *mapRequest) (mapsvg.Picture, er
 	for _, u := range a.unitList {
 		p.Units = append(p.Units, mapsvg.Unit{Name: u.Name, Geometry: u.Geometry})
 	}
-	var err error
-	if p.Cells, err = a.mapCells(ctx, r); err != nil {
+	cells, err := a.mapCells(ctx, r)
+	if err != nil {
 		return p, err
+	}
+	p.Cells = cells.cells
+	if r.legend {
+		p.Key = a.mapKey(r, cells)
 	}
 	if r.grids {
 		rk, err := a.svc.Rank(ctx, r.q)
@@ -222,36 +235,92 @@ func (a *API) mapPicture(ctx context.Context, r *mapRequest) (mapsvg.Picture, er
 	return p, nil
 }
 
+// mapCellSet is the hexagons of a picture, the resolution they are of and
+// the legend breaks they are coloured by.
+type mapCellSet struct {
+	cells  []mapsvg.Cell
+	res    int
+	breaks []float64
+}
+
 // mapCells are the hexagons the page's tiles draw at the view's zoom,
 // coloured as the page colours them.
-func (a *API) mapCells(ctx context.Context, r *mapRequest) ([]mapsvg.Cell, error) {
-	if math.Floor(r.view.Zoom) < cellsMinZoom {
-		return nil, nil
-	}
+func (a *API) mapCells(ctx context.Context, r *mapRequest) (mapCellSet, error) {
 	q := r.q
 	if r.autoRes {
 		q.Resolution = autoResolution(maptile.Zoom(math.Floor(r.view.Zoom)))
 	}
+	set := mapCellSet{res: q.Resolution}
+	if math.Floor(r.view.Zoom) < cellsMinZoom {
+		return set, nil
+	}
 	ix, err := a.index(ctx, q)
 	if err != nil {
-		return nil, err
+		return set, err
 	}
-	metric := string(q.Metric)
-	if metric == "" {
-		metric = string(hotgrid.MetricHarm)
-	}
-	breaks := summarise(ix).Breaks[metric]
+	metric := metricName(q.Metric)
+	set.breaks = summarise(ix).Breaks[metric]
 	cells := visible(ix.cells)
-	out := make([]mapsvg.Cell, 0, len(cells))
+	set.cells = make([]mapsvg.Cell, 0, len(cells))
 	for i := range cells {
 		c := &cells[i]
 		fill, op := mapsvg.ClassFill(c.Class)
 		if !r.colourClass {
-			fill, op = mapsvg.MetricFill(round4(metricValue(c, metric)), breaks)
+			fill, op = mapsvg.MetricFill(round4(metricValue(c, metric)), set.breaks)
 		}
-		out = append(out, mapsvg.Cell{Cell: c.Cell, Fill: fill, Opacity: op})
+		set.cells = append(set.cells, mapsvg.Cell{Cell: c.Cell, Fill: fill, Opacity: op})
 	}
-	return out, nil
+	return set, nil
+}
+
+// metricName is the name of the metric a query ranks by (harm when unset).
+func metricName(m hotgrid.Metric) string {
+	if m == "" {
+		return string(hotgrid.MetricHarm)
+	}
+	return string(m)
+}
+
+// mapAttribution credits the boundaries drawn, as the map page does.
+const mapAttribution = "Boundaries: ONS/OS (approximate NPUs), OGL v3.0 · hotgrid"
+
+// mapKey is the legend of a picture that stands alone (legend=1): what it
+// shows, in the words of the page's panel.
+func (a *API) mapKey(r *mapRequest, cells mapCellSet) *mapsvg.Key {
+	units := "all units"
+	if len(r.q.Units) > 0 {
+		units = strings.Join(r.q.Units, ", ")
+	}
+	band := "any time"
+	for _, b := range a.bandList {
+		if b.Name == r.q.Band && !b.AnyTime {
+			band = b.Label
+		}
+	}
+	window := "all dates"
+	if !r.q.From.IsZero() || !r.q.To.IsZero() {
+		window = dayText(r.q.From, "start") + " – " + dayText(r.q.To.Add(-time.Nanosecond), "end") // To is exclusive
+	}
+	measure := map[string]string{"harm": "Harm (crime severity score)", "count": "Offences (expected count)", "recency": "Recency-weighted harm"}[metricName(r.q.Metric)]
+	if r.colourClass {
+		measure = "Getis-Ord Gi* significance"
+	}
+	return &mapsvg.Key{
+		Title:       fmt.Sprintf("Hot grids · %s · %s · %s", units, band, window),
+		Subtitle:    fmt.Sprintf("%s per cell, H3 resolution %d; top %d per unit", measure, cells.res, r.q.Top),
+		Breaks:      cells.breaks,
+		Classes:     r.colourClass,
+		Attribution: mapAttribution,
+	}
+}
+
+// dayText is a day of a window in the server's zone, or what an open end
+// means.
+func dayText(t time.Time, open string) string {
+	if t.IsZero() || t.Year() < 2 {
+		return open
+	}
+	return t.Format("2 Jan 2006")
 }
 
 // metricValue is a cell's value of a metric named as the API names it.
@@ -309,9 +378,5 @@ func (a *API) mapTitle(r *mapRequest) string {
 	if band == "" {
 		band = "any time"
 	}
-	metric := string(r.q.Metric)
-	if metric == "" {
-		metric = string(hotgrid.MetricHarm)
-	}
-	return fmt.Sprintf("hotgrid: hot grids of %s, %s, ranked by %s", units, band, metric)
+	return fmt.Sprintf("hotgrid: hot grids of %s, %s, ranked by %s", units, band, metricName(r.q.Metric))
 }

@@ -125,7 +125,7 @@ func TestMapSVGBadParameters(t *testing.T) {
 	for _, tc := range []struct{ query, param string }{
 		{"width=abc", "width"}, {"width=10", "width"}, {"height=5000", "height"}, {"map=9/52", "map"}, {"map=30/52/-1", "map"},
 		{"map=9/95/-1", "map"}, {"hide=cells", "hide"}, {"hide=grids,", "hide"}, {"colour=rainbow", "colour"}, {"top=0", "top"},
-		{"unit=XX", "unit"}, {"metric=danger", "metric"}, {"res=6", "res"}, {"zoom=9", "zoom"},
+		{"unit=XX", "unit"}, {"metric=danger", "metric"}, {"res=6", "res"}, {"zoom=9", "zoom"}, {"legend=maybe", "legend"},
 	} {
 		q, _ := url.ParseQuery(tc.query)
 		r := a.Get(context.Background(), "/api/v1/map.svg", q)
@@ -133,5 +133,32 @@ func TestMapSVGBadParameters(t *testing.T) {
 		if r.Status != http.StatusBadRequest || json.Unmarshal(r.Body, &e) != nil || e.Parameter != tc.param || e.Error == "" {
 			t.Errorf("map.svg?%s = %d %s; want 400 naming %s", tc.query, r.Status, r.Body, tc.param)
 		}
+	}
+}
+
+// TestMapSVGLegend: legend=1 adds what a picture that stands alone needs:
+// what it shows, the colour steps and the boundaries' attribution.
+func TestMapSVGLegend(t *testing.T) {
+	a, _ := newAPI(t)
+	get := func(query string) string {
+		q, _ := url.ParseQuery(query)
+		r := a.Get(context.Background(), "/api/v1/map.svg", q)
+		if r.Status != http.StatusOK {
+			t.Fatalf("%s: %d %s", query, r.Status, r.Body)
+		}
+		return string(r.Body)
+	}
+	if plain := get("unit=BE"); strings.Contains(plain, `class="key"`) || strings.Contains(plain, "OGL") {
+		t.Error("a picture without legend=1 has a legend: the page's first view must match the map")
+	}
+	withKey := get("unit=BE&legend=1&from=2017-03&to=2017-05&band=late&metric=count&top=4")
+	for _, want := range []string{`<g class="key"`, "Hot grids · BE · Fri-Sat 20:00-04:00 · 1 Mar 2017 – 31 May 2017",
+		"Offences (expected count) per cell, H3 resolution 9; top 4 per unit", "Boundaries: ONS/OS", "Patrol area", "Knife robbery"} {
+		if !strings.Contains(withKey, want) {
+			t.Errorf("legend=1 lacks %q", want)
+		}
+	}
+	if class := get("legend=1&colour=class"); !strings.Contains(class, "Getis-Ord Gi* significance per cell") || !strings.Contains(class, "n.s.") {
+		t.Error("legend=1&colour=class does not key the Gi* classes")
 	}
 }

@@ -340,8 +340,9 @@ try {
   await page3.close();
   const svgLink = await page.locator('#dl-svg').getAttribute('href');
   const svgRes = await fetch(new URL(svgLink, base), { headers: { cookie } });
-  check(svgRes.ok && svgRes.headers.get('content-type') === 'image/svg+xml' && new URL(svgLink, base).searchParams.get('map'),
-    `SVG map link ${svgLink}: HTTP ${svgRes.status} ${svgRes.headers.get('content-type')}`);
+  const svgText = svgRes.ok ? await svgRes.text() : '';
+  check(svgRes.ok && svgRes.headers.get('content-type') === 'image/svg+xml' && new URL(svgLink, base).searchParams.get('map') && svgText.includes('class="key"'),
+    `SVG map link ${svgLink}: HTTP ${svgRes.status} ${svgRes.headers.get('content-type')}, legend ${svgText.includes('class="key"')}`);
   figures.screenshot = join(opt.out, 'map.png');
   console.log(JSON.stringify(figures));
 } catch (err) {

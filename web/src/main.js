@@ -100,7 +100,7 @@ function camera() {
 function updateMapLink() {
   if (!map) return;
   const box = map.getContainer();
-  $('dl-svg').href = previewURL(state, box.clientWidth, box.clientHeight, camera());
+  $('dl-svg').href = previewURL(state, box.clientWidth, box.clientHeight, camera(), { legend: 1 });
 }
 
 // --- controls --------------------------------------------------------------

@@ -65,9 +65,10 @@ export const dataURLs = (state) => [
 // previewURL is the server's drawing of a view as SVG (/api/v1/map.svg) for
 // a map width × height pixels: at camera ("zoom/lat/lon") when given, else
 // fitted to the selected units as the page fits them. boot.js shows it as
-// the first view while MapLibre loads; the page offers it as a download.
-export function previewURL(state, width, height, camera) {
-  const p = filterParams(state, { top: state.top, width: Math.round(width), height: Math.round(height) });
+// the first view while MapLibre loads; the page offers it as a download
+// (with extra { legend: 1 }: a legend and the attribution).
+export function previewURL(state, width, height, camera, extra = {}) {
+  const p = filterParams(state, { top: state.top, width: Math.round(width), height: Math.round(height), ...extra });
   if (state.colour !== 'metric') p.colour = state.colour;
   const hide = [['grids', state.grids], ['knife', state.knife], ['units', state.units]].filter(([, on]) => !on).map(([k]) => k);
   if (hide.length) p.hide = hide.join(',');
