@@ -260,17 +260,44 @@ func (a *API) mapCells(ctx context.Context, r *mapRequest) (mapCellSet, error) {
 	}
 	metric := metricName(q.Metric)
 	set.breaks = summarise(ix).Breaks[metric]
-	cells := visible(ix.cells)
-	set.cells = make([]mapsvg.Cell, 0, len(cells))
-	for i := range cells {
-		c := &cells[i]
+	near := nearMap(r.view)
+	for i := range ix.cells {
+		c := &ix.cells[i]
+		id, err := cellID(c)
+		if err != nil {
+			return set, err
+		}
+		if !shows(c) || !near.Contains(geo.Center(id)) {
+			continue
+		}
 		fill, op := mapsvg.ClassFill(c.Class)
 		if !r.colourClass {
 			fill, op = mapsvg.MetricFill(round4(metricValue(c, metric)), set.breaks)
 		}
-		set.cells = append(set.cells, mapsvg.Cell{Cell: c.Cell, Fill: fill, Opacity: op})
+		set.cells = append(set.cells, mapsvg.Cell{Cell: id, Fill: fill, Opacity: op})
 	}
-	return set, nil
+	return set, checkCells(len(set.cells), a.cfg.MaxCells)
+}
+
+// cellID is a scored cell's H3 index, read from its text when unset.
+func cellID(c *hotgrid.CellScore) (uint64, error) {
+	if c.Cell != 0 {
+		return c.Cell, nil
+	}
+	id, err := geo.ParseCell(c.H3)
+	if err != nil {
+		return 0, fmt.Errorf("scored cell %q: %w", c.H3, err)
+	}
+	return id, nil
+}
+
+// nearMap is the map's lon/lat box widened by more than the radius of a
+// resolution-7 cell (the coarsest there is): a cell whose centre is
+// outside it cannot show.
+func nearMap(v mapsvg.View) orb.Bound {
+	b := v.Bound()
+	b.Min[0], b.Min[1], b.Max[0], b.Max[1] = b.Min[0]-0.035, b.Min[1]-0.02, b.Max[0]+0.035, b.Max[1]+0.02
+	return b
 }
 
 // metricName is the name of the metric a query ranks by (harm when unset).
@@ -339,13 +366,11 @@ func metricValue(c *hotgrid.CellScore, metric string) float64 {
 func rankingShapes(rk *hotgrid.Ranking) ([]mapsvg.Grid, []orb.MultiPolygon, error) {
 	in := rankingInput(rk)
 	grids := make([]mapsvg.Grid, 0, len(in.Cells))
-	for _, c := range in.Cells {
-		id := c.Cell
-		if id == 0 {
-			var err error
-			if id, err = geo.ParseCell(c.H3); err != nil {
-				return nil, nil, fmt.Errorf("ranked cell %q: %w", c.H3, err)
-			}
+	for i := range in.Cells {
+		c := &in.Cells[i]
+		id, err := cellID(c)
+		if err != nil {
+			return nil, nil, err
 		}
 		grids = append(grids, mapsvg.Grid{Cell: id, Rank: c.Rank, Unit: c.Unit, H3: c.H3})
 	}

@@ -162,3 +162,25 @@ func TestMapSVGLegend(t *testing.T) {
 		t.Error("legend=1&colour=class does not key the Gi* classes")
 	}
 }
+
+// TestMapSVGBounds: only the cells on the map are drawn, and a picture of
+// more cells than a response may hold is refused, as other routes do.
+func TestMapSVGBounds(t *testing.T) {
+	a, _ := newAPI(t)
+	if london, _ := getPicture(t, a, "map=12/51.5/0.1"); london.Cells != 0 {
+		t.Errorf("a view of London draws %d of Birmingham's and Coventry's cells", london.Cells)
+	}
+	be, _ := getPicture(t, a, "map=12.5/52.4862/-1.8904")
+	all, _ := getPicture(t, a, "map=9/52.45/-1.7")
+	if be.Cells == 0 || be.Cells >= all.Cells {
+		t.Errorf("zoomed in on Birmingham %d cells, both units %d", be.Cells, all.Cells)
+	}
+	small, err := server.New(server.Config{Service: newFake(), Open: true, MaxCells: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := small.Get(context.Background(), "/api/v1/map.svg", nil)
+	if r.Status != http.StatusRequestEntityTooLarge || !strings.Contains(string(r.Body), "limit of 10") {
+		t.Errorf("over the cell limit: %d %s", r.Status, r.Body)
+	}
+}

@@ -245,12 +245,17 @@ func (a *API) index(ctx context.Context, q hotgrid.Query) (*cellIndex, error) {
 // stays blank, which keeps low-zoom tiles small.
 func visible(cells []hotgrid.CellScore) []hotgrid.CellScore {
 	out := make([]hotgrid.CellScore, 0, len(cells))
-	for _, c := range cells {
-		if c.Count > 0 || (c.Class != hotgrid.ClassNone && c.Class != "") {
-			out = append(out, c)
+	for i := range cells {
+		if shows(&cells[i]) {
+			out = append(out, cells[i])
 		}
 	}
 	return out
+}
+
+// shows is whether a cell is drawn on the map (see visible).
+func shows(c *hotgrid.CellScore) bool {
+	return c.Count > 0 || (c.Class != hotgrid.ClassNone && c.Class != "")
 }
 
 // Warm computes the answers the map page asks for first, so the first
