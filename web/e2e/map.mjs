@@ -117,6 +117,18 @@ try {
   await ready(page);
   figures.first_render_ms = Date.now() - t0;
   figures.ready_ms = await page.evaluate(() => Math.round(window.__hotgrid.readyMs));
+  // the browser's own paint timings, from navigation start: first
+  // contentful paint and largest contentful paint (the web's measure of
+  // when the main content is shown; a WebGL canvas is never a candidate)
+  Object.assign(figures, await page.evaluate(() => new Promise((resolve) => {
+    const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+    setTimeout(() => resolve({ fcp_ms: fcp && Math.round(fcp.startTime), lcp_ms: null }), 2000); // no entry at all
+    new PerformanceObserver((list) => {
+      const last = list.getEntries().pop();
+      resolve({ fcp_ms: fcp && Math.round(fcp.startTime), lcp_ms: last && Math.round(last.startTime),
+        lcp_size: last && last.size, lcp_is: last && (last.url ? last.url.split(':')[0] + ' image' : last.element ? last.element.tagName.toLowerCase() : 'removed text') });
+    }).observe({ type: 'largest-contentful-paint', buffered: true });
+  })));
   figures.marks = await page.evaluate(() => window.__hotgrid.marks);
   check(problems.length === 0, 'errors while loading: ' + problems.join('; '));
   check(offsite().length === 0, 'requests left the server: ' + offsite().join(', '));

@@ -103,11 +103,13 @@ if command -v node >/dev/null && [ -d web/node_modules/playwright-core ] && comm
   # visit in the same profile (map.mjs steps 1 and 7).
   out=$(mktemp -d)
   views=()
+  lcps=()
   runs=()
   repeats=()
   for _ in $(seq 1 "${RENDER_RUNS:-5}"); do
     if fig=$(cd web && node e2e/map.mjs --user demo --password hotgrid-demo --url "http://127.0.0.1:$PORT/" --chromium "$(command -v chromium)" --out "$out" 2>&1 | tail -1); then
       views+=("$(sed -n 's/.*"first_view_ms":\([0-9]*\).*/\1/p' <<<"$fig")")
+      lcps+=("$(sed -n 's/.*"lcp_ms":\([0-9]*\).*/\1/p' <<<"$fig")")
       runs+=("$(sed -n 's/.*"first_render_ms":\([0-9]*\).*/\1/p' <<<"$fig")")
       repeats+=("$(sed -n 's/.*"repeat_render_ms":\([0-9]*\).*/\1/p' <<<"$fig")")
     else
@@ -117,6 +119,7 @@ if command -v node >/dev/null && [ -d web/node_modules/playwright-core ] && comm
   done
   if [ "${#runs[@]}" -gt 0 ]; then
     echo "first view (hot grids on screen) in headless Chromium, fresh profile: median $(median "${views[@]}") ms of ${views[*]} (picture while MapLibre loads: $out/map-picture.png)"
+    echo "largest contentful paint (the browser's own, from navigation start), fresh profile: median $(median "${lcps[@]}") ms of ${lcps[*]}"
     echo "map drawn by MapLibre, fresh profile: median $(median "${runs[@]}") ms of ${runs[*]} (screenshot $out/map-initial.png)"
     echo "repeat visit, same profile: median $(median "${repeats[@]}") ms of ${repeats[*]}"
   fi
