@@ -74,6 +74,14 @@ func (v View) String() string {
 	return fmt.Sprintf("%.4f/%.6f/%.6f", v.Zoom, v.Lat, v.Lon)
 }
 
+// Rounded is v at the precision String writes, so a map opened on String
+// shows what a picture of the rounded view shows.
+func (v View) Rounded() View {
+	r := func(x, p float64) float64 { return math.Round(x*p) / p }
+	v.Zoom, v.Lat, v.Lon = r(v.Zoom, 1e4), r(v.Lat, 1e6), r(v.Lon, 1e6)
+	return v
+}
+
 // ParseCamera reads "zoom/lat/lon" (the map page's map= hash value) into
 // the centre and zoom of v. A malformed value is an EINVALID error naming
 // field.

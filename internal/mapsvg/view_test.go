@@ -91,3 +91,16 @@ func TestViewStringRoundTrip(t *testing.T) {
 		t.Errorf("%q parsed to %v; want %v", v.String(), got, v)
 	}
 }
+
+func TestRounded(t *testing.T) {
+	v := View{Lon: -1.81560849, Lat: 52.50546351, Zoom: 9.721249, Width: 10, Height: 20}
+	r := v.Rounded()
+	var back View
+	if err := ParseCamera("map", v.String(), &back); err != nil {
+		t.Fatal(err)
+	}
+	back.Width, back.Height = 10, 20
+	if r != back {
+		t.Errorf("Rounded %+v; the view String names %+v", r, back)
+	}
+}

@@ -44,7 +44,6 @@ type mapRequest struct {
 	q, knife       hotgrid.Query // the hot grids' and the knife hotspots' queries
 	autoRes        bool          // the hexagons' resolution follows the zoom, as the page's tiles do
 	view           mapsvg.View
-	fit            bool // no map= given: fit the selected units
 	colourClass    bool
 	grids, knifeOn bool
 	outlines       bool
@@ -164,8 +163,7 @@ func (a *API) parseCamera(v url.Values, r *mapRequest) error {
 	if r.legend { // keep the units clear of the legend
 		pad.Bottom += mapsvg.KeyHeight + 12
 	}
-	r.view = mapsvg.Fit(b, r.view.Width, r.view.Height, pad, pageMinZoom, pageMaxZoom)
-	r.fit = true
+	r.view = mapsvg.Fit(b, r.view.Width, r.view.Height, pad, pageMinZoom, pageMaxZoom).Rounded() // drawn at the camera it names
 	return nil
 }
 

@@ -26,7 +26,7 @@ window.__hotgridBoot = pending;
 // on so the two line up.
 function preview() {
   const { width, height } = mapBox();
-  const out = { width, height, view: Promise.resolve(null), shown: false, shownMs: null };
+  const out = { width, height, view: Promise.resolve(null), shown: false, shownMs: null, ended: false };
   if (!width || !height) return out;
   const v = state.view;
   const res = fetch(previewURL(state, width, height, v && `${v.zoom}/${v.center[1]}/${v.center[0]}`), { priority: 'high' })
@@ -38,7 +38,7 @@ function preview() {
     img.alt = '';
     img.src = URL.createObjectURL(blob);
     await img.decode();
-    if (document.documentElement.dataset.ready === 'true') return; // the map drew first
+    if (out.ended || document.documentElement.dataset.ready === 'true') return; // the map drew first, or the view changed
     const box = document.getElementById('map');
     if (box.clientWidth !== width || box.clientHeight !== height) return; // mapBox guessed wrong
     box.prepend(img);

@@ -775,8 +775,10 @@ async function firstCamera() {
   return bounds ? { bounds, fitBoundsOptions: { padding } } : { center: [-1.89, 52.48], zoom: 9 };
 }
 
-// endPreview removes boot.js's picture once the map has drawn over it.
+// endPreview removes boot.js's picture once the map has drawn over it (or
+// the view has changed), and tells boot.js not to show one still loading.
 function endPreview() {
+  if (window.__hotgridPreview) window.__hotgridPreview.ended = true;
   const box = $('map');
   box.classList.remove('previewing');
   for (const img of box.querySelectorAll('img.preview')) {
@@ -805,8 +807,8 @@ async function start() {
     shown = asShown(first);
     mark('data');
   } catch { /* reload asks again and reports the failure */ }
-  const camera = await firstCamera();
-  if (camera.zoom != null) firstZoom = camera.zoom;
+  const opening = await firstCamera();
+  if (opening.zoom != null) firstZoom = opening.zoom;
   if (first) { // the side panel does not wait for the map: with the picture it is the whole first view
     renderPanel();
     renderLegend();
@@ -816,7 +818,7 @@ async function start() {
   map = new maplibregl.Map({
     container: 'map',
     style: mapStyle(),
-    ...camera,
+    ...opening,
     minZoom: 7,
     maxZoom: 18,
     attributionControl: { compact: false, customAttribution: 'Boundaries: ONS/OS (approximate NPUs)' },
