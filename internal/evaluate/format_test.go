@@ -5,13 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
+	"github.com/hotgrid/hotgrid/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata")
@@ -31,19 +31,7 @@ func syntheticReport(t *testing.T) *Report {
 
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from golden file (run go test -update and review the diff)", name)
-	}
+	testenv.Golden(t, filepath.Join("testdata", name), got, *update)
 }
 
 func TestWriteTableGolden(t *testing.T) {

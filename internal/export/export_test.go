@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/hotgrid/hotgrid/internal/export/exporttest"
 	"github.com/hotgrid/hotgrid/internal/export/gpkg"
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
+	"github.com/hotgrid/hotgrid/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -100,19 +100,7 @@ func TestGolden(t *testing.T) {
 				}
 				got, ext = []byte(dump), ".gpkg.txt"
 			}
-			path := filepath.Join("testdata", "small"+ext)
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from %s (run go test -update and review the diff)", f, path)
-			}
+			testenv.Golden(t, filepath.Join("testdata", "small"+ext), got, *update)
 		})
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/xml"
 	"flag"
 	"math"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/hotgrid/hotgrid/geo"
+	"github.com/hotgrid/hotgrid/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -71,19 +71,7 @@ func write(t testing.TB, p Picture) []byte {
 
 func TestWriteGolden(t *testing.T) {
 	got := write(t, small(t, 14))
-	path := filepath.Join("testdata", "small.svg")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test -update writes it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("the picture differs from %s (go test -update rewrites it after a deliberate change):\n%s", path, got)
-	}
+	testenv.Golden(t, filepath.Join("testdata", "small.svg"), got, *update)
 }
 
 // svgDoc is the part of the picture the tests read back.

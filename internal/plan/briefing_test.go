@@ -3,7 +3,6 @@ package plan_test
 import (
 	"bytes"
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
 	"github.com/hotgrid/hotgrid/internal/plan"
 	"github.com/hotgrid/hotgrid/internal/plan/plantest"
+	"github.com/hotgrid/hotgrid/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -41,17 +41,5 @@ func TestBriefingGolden(t *testing.T) {
 	if strings.Contains(out, "http://") || strings.Contains(out, "https://") {
 		t.Error("briefing references an external resource")
 	}
-	golden := filepath.Join("testdata", "briefing.golden.html")
-	if *update {
-		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update once)", err)
-	}
-	if !bytes.Equal(want, buf.Bytes()) {
-		t.Errorf("briefing differs from %s (go test ./internal/plan -run Golden -update to accept)", golden)
-	}
+	testenv.Golden(t, filepath.Join("testdata", "briefing.golden.html"), buf.Bytes(), *update)
 }

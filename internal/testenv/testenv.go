@@ -1,10 +1,12 @@
 // Package testenv answers what tests need of their surroundings: the
-// repository root, the shared real data at ../shared, and external tools.
+// repository root, the shared real data at ../shared, external tools and
+// golden files.
 // What is missing skips the test with a printed reason locally and fails it
 // when CI=true, so a CI run can never pass by skipping.
 package testenv
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -77,4 +79,23 @@ func CPUTime() time.Duration {
 // reading) as the metric "cpu-ms/op".
 func ReportCPU(b *testing.B, start time.Duration) {
 	b.ReportMetric(float64(CPUTime()-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+}
+
+// Golden compares got with the golden file at path, writing the file first
+// when update is set (a package's go test -update flag). A missing file or
+// a difference fails t and says how to refresh the file.
+func Golden(t testing.TB, path string, got []byte, update bool) {
+	t.Helper()
+	if update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test -update writes it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("the output differs from %s (go test -update rewrites it after a deliberate change; review the diff)", path)
+	}
 }
