@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -173,7 +174,7 @@ func (a *API) unitsBound(units []string) (orb.Bound, bool) {
 	var b orb.Bound
 	found := false
 	for _, u := range a.unitList {
-		if len(u.Geometry) == 0 || (len(units) > 0 && !contains(units, u.Code)) {
+		if len(u.Geometry) == 0 || (len(units) > 0 && !slices.Contains(units, u.Code)) {
 			continue
 		}
 		if !found {
@@ -183,15 +184,6 @@ func (a *API) unitsBound(units []string) (orb.Bound, bool) {
 		b = b.Union(u.Geometry.Bound())
 	}
 	return b, found
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // mapPicture gathers what the page's first view draws.
@@ -312,16 +304,6 @@ const mapAttribution = "Boundaries: ONS/OS (approximate NPUs), OGL v3.0 · hotgr
 // mapKey is the legend of a picture that stands alone (legend=1): what it
 // shows, in the words of the page's panel.
 func (a *API) mapKey(r *mapRequest, cells mapCellSet) *mapsvg.Key {
-	units := "all units"
-	if len(r.q.Units) > 0 {
-		units = strings.Join(r.q.Units, ", ")
-	}
-	band := "any time"
-	for _, b := range a.bandList {
-		if b.Name == r.q.Band && !b.AnyTime {
-			band = b.Label
-		}
-	}
 	window := "all dates"
 	if !r.q.From.IsZero() || !r.q.To.IsZero() {
 		window = dayText(r.q.From, "start") + " – " + dayText(r.q.To.Add(-time.Nanosecond), "end") // To is exclusive
@@ -331,7 +313,7 @@ func (a *API) mapKey(r *mapRequest, cells mapCellSet) *mapsvg.Key {
 		measure = "Getis-Ord Gi* significance"
 	}
 	return &mapsvg.Key{
-		Title:       fmt.Sprintf("Hot grids · %s · %s · %s", units, band, window),
+		Title:       fmt.Sprintf("Hot grids · %s · %s · %s", unitsText(r.q.Units), a.bandText(r.q.Band), window),
 		Subtitle:    fmt.Sprintf("%s per cell, H3 resolution %d; top %d per unit", measure, cells.res, r.q.Top),
 		Breaks:      cells.breaks,
 		Classes:     r.colourClass,
@@ -393,13 +375,26 @@ func rankingShapes(rk *hotgrid.Ranking) ([]mapsvg.Grid, []orb.MultiPolygon, erro
 
 // mapTitle says what a picture shows.
 func (a *API) mapTitle(r *mapRequest) string {
-	units := "all units"
-	if len(r.q.Units) > 0 {
-		units = strings.Join(r.q.Units, ", ")
+	return fmt.Sprintf("hotgrid: hot grids of %s, %s, ranked by %s", unitsText(r.q.Units), a.bandText(r.q.Band), metricName(r.q.Metric))
+}
+
+// unitsText names the units of a query.
+func unitsText(units []string) string {
+	if len(units) == 0 {
+		return "all units"
 	}
-	band := r.q.Band
-	if band == "" {
-		band = "any time"
+	return strings.Join(units, ", ")
+}
+
+// bandText is a band's label ("any time" for the band of every hour).
+func (a *API) bandText(name string) string {
+	for _, b := range a.bandList {
+		if b.Name == name && !b.AnyTime && b.Label != "" {
+			return b.Label
+		}
+		if b.Name == name && !b.AnyTime {
+			return b.Name
+		}
 	}
-	return fmt.Sprintf("hotgrid: hot grids of %s, %s, ranked by %s", units, band, metricName(r.q.Metric))
+	return "any time"
 }
