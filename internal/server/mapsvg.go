@@ -389,12 +389,13 @@ func unitsText(units []string) string {
 // bandText is a band's label ("any time" for the band of every hour).
 func (a *API) bandText(name string) string {
 	for _, b := range a.bandList {
-		if b.Name == name && !b.AnyTime && b.Label != "" {
+		if b.Name != name || b.AnyTime {
+			continue
+		}
+		if b.Label != "" {
 			return b.Label
 		}
-		if b.Name == name && !b.AnyTime {
-			return b.Name
-		}
+		return b.Name
 	}
 	return "any time"
 }
