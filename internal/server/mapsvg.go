@@ -15,6 +15,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"github.com/hotgrid/hotgrid/geo"
+	"github.com/hotgrid/hotgrid/internal/export/feature"
 	"github.com/hotgrid/hotgrid/internal/hotgrid"
 	"github.com/hotgrid/hotgrid/internal/mapsvg"
 )
@@ -248,7 +249,7 @@ func (a *API) mapCells(ctx context.Context, r *mapRequest) (mapCellSet, error) {
 	if err != nil {
 		return set, err
 	}
-	metric := metricName(q.Metric)
+	metric := string(q.Metric)
 	set.breaks = summarise(ix).Breaks[metric]
 	near := nearMap(r.view)
 	for i := range ix.cells {
@@ -290,16 +291,9 @@ func nearMap(v mapsvg.View) orb.Bound {
 	return b
 }
 
-// metricName is the name of the metric a query ranks by (harm when unset).
-func metricName(m hotgrid.Metric) string {
-	if m == "" {
-		return string(hotgrid.MetricHarm)
-	}
-	return string(m)
-}
-
-// mapAttribution credits the boundaries drawn, as the map page does.
-const mapAttribution = "Boundaries: ONS/OS (approximate NPUs), OGL v3.0 · hotgrid"
+// BoundaryAttribution credits the unit boundaries: the map page shows it
+// (from /api/v1/config) and so does a picture with a legend.
+const BoundaryAttribution = "Boundaries: ONS/OS (approximate NPUs), OGL v3.0"
 
 // mapKey is the legend of a picture that stands alone (legend=1): what it
 // shows, in the words of the page's panel.
@@ -308,7 +302,7 @@ func (a *API) mapKey(r *mapRequest, cells mapCellSet) *mapsvg.Key {
 	if !r.q.From.IsZero() || !r.q.To.IsZero() {
 		window = dayText(r.q.From, "start") + " – " + dayText(r.q.To.Add(-time.Nanosecond), "end") // To is exclusive
 	}
-	measure := map[string]string{"harm": "Harm (crime severity score)", "count": "Offences (expected count)", "recency": "Recency-weighted harm"}[metricName(r.q.Metric)]
+	measure := map[string]string{"harm": "Harm (crime severity score)", "count": "Offences (expected count)", "recency": "Recency-weighted harm"}[string(r.q.Metric)]
 	if r.colourClass {
 		measure = "Getis-Ord Gi* significance"
 	}
@@ -317,7 +311,7 @@ func (a *API) mapKey(r *mapRequest, cells mapCellSet) *mapsvg.Key {
 		Subtitle:    fmt.Sprintf("%s per cell, H3 resolution %d; top %d per unit", measure, cells.res, r.q.Top),
 		Breaks:      cells.breaks,
 		Classes:     r.colourClass,
-		Attribution: mapAttribution,
+		Attribution: BoundaryAttribution + " · hotgrid",
 	}
 }
 
@@ -330,7 +324,8 @@ func dayText(t time.Time, open string) string {
 	return t.Format("2 Jan 2006")
 }
 
-// metricValue is a cell's value of a metric named as the API names it.
+// metricValue is a cell's value of a metric named as the API names it
+// (count, harm or recency).
 func metricValue(c *hotgrid.CellScore, metric string) float64 {
 	switch metric {
 	case "count":
@@ -342,40 +337,26 @@ func metricValue(c *hotgrid.CellScore, metric string) float64 {
 }
 
 // rankingShapes are a ranking's cells, best first within each unit, and
-// the outlines of its patrol areas.
+// the outlines of its patrol areas, as the exports build them.
 func rankingShapes(rk *hotgrid.Ranking) ([]mapsvg.Grid, []orb.MultiPolygon, error) {
-	in := rankingInput(rk)
-	grids := make([]mapsvg.Grid, 0, len(in.Cells))
-	for i := range in.Cells {
-		c := &in.Cells[i]
-		id, err := cellID(c)
-		if err != nil {
-			return nil, nil, err
-		}
-		grids = append(grids, mapsvg.Grid{Cell: id, Rank: c.Rank, Unit: c.Unit, H3: c.H3})
+	set, err := feature.Prepare(rankingInput(rk))
+	if err != nil {
+		return nil, nil, err
 	}
-	var areas []orb.MultiPolygon
-	for _, ar := range in.Areas {
-		ids := make([]uint64, 0, len(ar.Cells))
-		for _, h := range ar.Cells {
-			id, err := geo.ParseCell(h)
-			if err != nil {
-				return nil, nil, fmt.Errorf("patrol area %q cell %q: %w", ar.ID, h, err)
-			}
-			ids = append(ids, id)
-		}
-		mp, err := geo.CellsOutline(ids)
-		if err != nil {
-			return nil, nil, fmt.Errorf("patrol area %q: %w", ar.ID, err)
-		}
-		areas = append(areas, mp)
+	grids := make([]mapsvg.Grid, len(set.Cells))
+	for i, c := range set.Cells {
+		grids[i] = mapsvg.Grid{Cell: c.Cell, Rank: c.Rank, Unit: c.Unit, H3: c.H3}
+	}
+	areas := make([]orb.MultiPolygon, len(set.Areas))
+	for i, ar := range set.Areas {
+		areas[i] = ar.Outline
 	}
 	return grids, areas, nil
 }
 
 // mapTitle says what a picture shows.
 func (a *API) mapTitle(r *mapRequest) string {
-	return fmt.Sprintf("hotgrid: hot grids of %s, %s, ranked by %s", unitsText(r.q.Units), a.bandText(r.q.Band), metricName(r.q.Metric))
+	return fmt.Sprintf("hotgrid: hot grids of %s, %s, ranked by %s", unitsText(r.q.Units), a.bandText(r.q.Band), r.q.Metric)
 }
 
 // unitsText names the units of a query.

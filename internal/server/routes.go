@@ -51,6 +51,7 @@ type pageConfig struct {
 	Version            string   `json:"version"`
 	Basemap            string   `json:"basemap,omitempty"`
 	BasemapAttribution string   `json:"basemap_attribution,omitempty"`
+	Attribution        string   `json:"attribution"` // of the unit boundaries
 	Metrics            []string `json:"metrics"`
 	Classes            []string `json:"classes"`
 	Categories         []string `json:"categories"`
@@ -65,7 +66,7 @@ func (a *API) config(q url.Values) *Response {
 		return a.fail(err)
 	}
 	return a.cached("config", func() (*Response, error) {
-		c := pageConfig{Version: a.cfg.Version, Basemap: a.cfg.Basemap, BasemapAttribution: a.cfg.BasemapAttribution,
+		c := pageConfig{Version: a.cfg.Version, Basemap: a.cfg.Basemap, BasemapAttribution: a.cfg.BasemapAttribution, Attribution: BoundaryAttribution,
 			Metrics: []string{string(hotgrid.MetricHarm), string(hotgrid.MetricCount), string(hotgrid.MetricRecency)},
 			Classes: []string{string(hotgrid.ClassHot99), string(hotgrid.ClassHot95), string(hotgrid.ClassHot90),
 				string(hotgrid.ClassNone), string(hotgrid.ClassCold90), string(hotgrid.ClassCold95), string(hotgrid.ClassCold99)},
@@ -340,15 +341,17 @@ func summarise(ix *cellIndex) summary {
 		s.BBox = []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
 	}
 	vals := map[string][]float64{}
-	for _, c := range ix.cells {
+	metrics := []string{"count", "harm", "recency"}
+	for i := range ix.cells {
+		c := &ix.cells[i]
 		s.Classes[string(c.Class)]++
-		for m, x := range map[string]float64{"count": c.Count, "harm": c.Harm, "recency": c.Recency} {
-			if x > 0 && !math.IsInf(x, 0) && !math.IsNaN(x) {
+		for _, m := range metrics {
+			if x := metricValue(c, m); x > 0 && !math.IsInf(x, 0) && !math.IsNaN(x) {
 				vals[m] = append(vals[m], x)
 			}
 		}
 	}
-	for _, m := range []string{"count", "harm", "recency"} {
+	for _, m := range metrics {
 		xs := vals[m]
 		sort.Float64s(xs)
 		br := []float64{}

@@ -107,7 +107,7 @@ func TestRoutes(t *testing.T) {
 		{name: "config", path: "/api/v1/config", status: 200, check: func(t *testing.T, b []byte, _ map[string]string) {
 			var c map[string]any
 			json.Unmarshal(b, &c)
-			if c["default_resolution"] != float64(9) || len(c["metrics"].([]any)) != 3 || len(c["categories"].([]any)) != 14 {
+			if c["default_resolution"] != float64(9) || len(c["metrics"].([]any)) != 3 || len(c["categories"].([]any)) != 14 || c["attribution"] != server.BoundaryAttribution {
 				t.Fatalf("config %s", b)
 			}
 		}},

@@ -821,7 +821,7 @@ async function start() {
     ...opening,
     minZoom: 7,
     maxZoom: 18,
-    attributionControl: { compact: false, customAttribution: 'Boundaries: ONS/OS (approximate NPUs)' },
+    attributionControl: { compact: false, customAttribution: meta.config.attribution },
     hash: false,
     fadeDuration: 0,
   });
